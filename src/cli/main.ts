@@ -1,0 +1,42 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import { registerMedia } from './media/index.js';
+import { registerConfig } from './config.js';
+import { ExitCode, reportError } from './exit.js';
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Builds the `vizor` command tree. */
+export function buildProgram(): Command {
+  const program = new Command('vizor')
+    .description('network-install provisioning appliance: ISO catalog, network boot, unattended installs, templates, virtual rooms')
+    .version(version())
+    .option('-c, --config <file>', 'configuration file (default: $VIZOR_CONFIG, ~/.config/vizor/vizor.yaml, /etc/vizor/vizor.yaml)')
+    .option('--json', 'machine-readable JSON output')
+    .option('--log-level <level>', 'log level: trace, debug, info, warn, error, silent')
+    .showHelpAfterError("(add --help for usage)")
+    .exitOverride();
+  registerMedia(program);
+  registerConfig(program);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI with `argv` and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version output end in a CommanderError too; they are not failures.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return ExitCode.Ok;
+      return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    }
+    return reportError(err, argv.includes('--json'));
+  }
+}
