@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-media="$(bash scripts/test-media/build.sh --print-dir)"
+media="$(bash scripts/test-media/build.sh | tail -n1)"
 for iso in win10.iso win11-esd.iso debian-netinst.iso; do
   echo "=== vizor media inspect $iso"
   ./bin/vizor.js media inspect "$media/$iso"
