@@ -39,15 +39,25 @@ export class MediaImage {
   static async open(source: RandomAccessSource): Promise<MediaImage> {
     const cached = source instanceof CachedSource ? source : new CachedSource(source);
     const warnings: string[] = [];
-    const iso = await openIso9660(cached);
+    let iso: Awaited<ReturnType<typeof openIso9660>> = null;
+    let isoError: unknown = null;
+    try {
+      iso = await openIso9660(cached);
+      warnings.push(...(iso?.warnings ?? []));
+    } catch (err) {
+      // On a UDF-bridge disc a broken ISO 9660 side must not hide the UDF side.
+      isoError = err;
+      warnings.push(`iso9660: ${(err as Error).message}`);
+    }
     let udf: Awaited<ReturnType<typeof openUdf>> = null;
     try {
       udf = await openUdf(cached);
     } catch (err) {
       // A damaged UDF view on a disc whose ISO 9660 view is fine is still readable.
-      if (!iso) throw err;
+      if (!iso) throw isoError ?? err;
       warnings.push(`udf: ${(err as Error).message}`);
     }
+    if (!iso && !udf && isoError) throw isoError;
     const views: MediaFileSystem[] = [...(iso?.fileSystems ?? [])];
     if (udf) views.push(udf.fileSystem);
     if (views.length === 0) {
