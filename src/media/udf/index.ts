@@ -1,0 +1,10 @@
+export { openUdf, formatRevision, type UdfVolume, type UdfVolumeInfo } from './udf.js';
+export { UdfFileSystem, UdfRef, type UdfNode } from './filesystem.js';
+export { findAnchor, type FoundAnchor } from './anchor.js';
+export { readRecognitionSequence, hasNsr } from './vrs.js';
+export { TagIdent, crcItuT, decodeTag, verifyTag, type DescriptorTag } from './tag.js';
+export { decodeCs0, decodeDstring } from './cs0.js';
+export { AdType, ExtentType, decodeShortAd, decodeLongAd, decodeExtAd, decodeAds, type AllocationDescriptor } from './ad.js';
+export { FileType, decodeFileEntry, decodeAllocationExtent, type FileEntry } from './icb.js';
+export { FidFlag, decodeFid, decodeDirectory, fidSize, type FileIdentifier } from './fid.js';
+export type { PartitionMap } from './partition-maps.js';
