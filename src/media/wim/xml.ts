@@ -41,6 +41,8 @@ export interface WimEdition {
   fileCount: number | null;
   created: Date | null;
   modified: Date | null;
+  /** `<WIMBOOT>` non-zero: the image may be applied in WIMBoot mode. */
+  wimBoot: boolean;
 }
 
 /** The parsed XML resource of a WIM. */
@@ -210,6 +212,8 @@ function parseEdition(image: XmlNode): WimEdition {
     fileCount: decimal(image, 'FILECOUNT'),
     created: filetime(image, 'CREATIONTIME'),
     modified: filetime(image, 'LASTMODIFICATIONTIME'),
+    // wimlib reads WIMBOOT as a number and treats anything unparsable as 0.
+    wimBoot: /^[0-9]+$/.test(text(image, 'WIMBOOT') ?? '') && Number(text(image, 'WIMBOOT')) !== 0,
   };
 }
 

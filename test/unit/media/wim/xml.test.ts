@@ -59,9 +59,17 @@ describe('parseWimXml', () => {
         // 0x019DB1DED53E8000 is the FILETIME of the Unix epoch.
         created: new Date(0),
         modified: new Date(Number((0x01dd7a0d4c283a68n / 10_000n) - 11_644_473_600_000n)),
+        wimBoot: false,
       },
     ]);
   });
+
+  const wimBootCases: [string, boolean][] = [['<WIMBOOT>1</WIMBOOT>', true], ['<WIMBOOT>0</WIMBOOT>', false], ['<WIMBOOT>yes</WIMBOOT>', false], ['', false]];
+  for (const [xml, want] of wimBootCases) {
+    test(`WIMBOOT ${JSON.stringify(xml)} → wimBoot ${want} (as wimlib reads it)`, () => {
+      assert.equal(parseWimXml(utf16(`<WIM>${image(1, xml)}</WIM>`)).editions[0]!.wimBoot, want);
+    });
+  }
 
   test('missing fields are null, languages empty, version absent', () => {
     const [e] = parseWimXml(utf16(`<WIM>${image(1, '<NAME>Only a name</NAME>')}</WIM>`)).editions;
