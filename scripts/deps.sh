@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 # Tools the test suite and the test-media builder use. Keep in step with USAGE.md.
 APT_PACKAGES=(
   ca-certificates git python3 make g++
-  genisoimage xorriso wimtools dosfstools mtools udftools util-linux 7zip
+  genisoimage xorriso wimtools dosfstools mtools udftools udfclient util-linux 7zip openssl
   ipxe grub-rescue-pc
 )
 

@@ -145,6 +145,34 @@ export class MediaImage {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * Walks a directory tree depth-first, yielding every entry below `path`. A directory
+   * met twice (a hostile image can point a directory at its ancestor) ends the walk
+   * with MediaLimitError, as do more than `maxEntries` entries or MediaLimits.maxDepth.
+   */
+  async *walk(path = '/', maxEntries = 1_000_000): AsyncGenerator<ImageEntry> {
+    const top = await this.stat(path);
+    const seen = new Set<string>();
+    const topId = nodeIdentity(top.node);
+    if (topId) seen.add(topId);
+    const stack: { entry: ImageEntry; depth: number }[] = [{ entry: top, depth: 0 }];
+    let count = 0;
+    while (stack.length > 0) {
+      const { entry, depth } = stack.pop()!;
+      const children = await this.list(entry.path);
+      for (const child of children) {
+        if (++count > maxEntries) throw new MediaLimitError('image', `more than ${maxEntries} entries below ${path}`);
+        yield child;
+        if (!child.node.isDirectory) continue;
+        const id = nodeIdentity(child.node);
+        if (id && seen.has(id)) throw new MediaCorruptError('image', `directory loop: ${child.path} is a directory already visited`);
+        if (depth + 1 >= MediaLimits.maxDepth) throw new MediaLimitError('image', `directories nested deeper than ${MediaLimits.maxDepth} at ${child.path}`);
+        if (id) seen.add(id);
+        stack.push({ entry: child, depth: depth + 1 });
+      }
+    }
+  }
+
   /** Reads a whole small file, refusing anything larger than `maxBytes`. */
   async readFile(path: string, maxBytes = 1024 * 1024): Promise<Buffer> {
     const file = await this.openFile(path);
@@ -183,6 +211,13 @@ function checkFileRange(file: ImageEntry, start: number, end: number): void {
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end > file.node.size) {
     throw new MediaNotFoundError(file.path, `range ${start}-${end} is outside ${file.path} (${file.node.size} bytes)`);
   }
+}
+
+/** Where a directory's data starts: the same directory reached twice has the same identity. */
+function nodeIdentity(node: MediaNode): string | null {
+  // Empty and embedded directories have no position; depth and entry caps bound them.
+  const first = node.extents[0];
+  return first?.kind === 'data' ? `at:${first.sourceOffset}` : null;
 }
 
 /** Splits a path into components, ignoring empty ones and "."; ".." is refused. */

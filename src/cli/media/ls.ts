@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import { openImageFile, type ImageEntry, type MediaImage } from '../../media/index.js';
-import { MediaLimits } from '../../media/limits.js';
 import { formatTable, printJson } from '../format.js';
 import { globalOptions } from '../context.js';
 
-async function collect(image: MediaImage, path: string, recursive: boolean, depth = 0): Promise<ImageEntry[]> {
-  const entries = await image.list(path);
-  if (!recursive || depth >= MediaLimits.maxDepth) return entries;
+async function collect(image: MediaImage, path: string, recursive: boolean): Promise<ImageEntry[]> {
+  if (!recursive) return image.list(path);
   const out: ImageEntry[] = [];
-  for (const e of entries) {
-    out.push(e);
-    if (e.node.isDirectory) out.push(...(await collect(image, e.path, true, depth + 1)));
-  }
+  for await (const e of image.walk(path)) out.push(e);
   return out;
 }
 
