@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/index.js';
+import type { LoadedConfig } from '../config/index.js';
 
 /** Options every command accepts (declared on the root program). */
 export interface GlobalOptions {
@@ -13,8 +13,12 @@ export function globalOptions(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions;
 }
 
-/** Loads the configuration using the global --config and --log-level flags. */
-export function configFor(cmd: Command): LoadedConfig {
+/**
+ * Loads the configuration using the global --config and --log-level flags. Imported
+ * lazily: the schema library is only paid for by commands that need configuration.
+ */
+export async function configFor(cmd: Command): Promise<LoadedConfig> {
   const g = globalOptions(cmd);
+  const { loadConfig } = await import('../config/index.js');
   return loadConfig({ explicitFile: g.config, flags: { 'log.level': g.logLevel } });
 }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { once } from 'node:events';
-import { openImageFile } from '../../media/index.js';
 import { UsageError } from '../exit.js';
 
 function parseCount(value: string | undefined, flag: string): number | undefined {
@@ -21,6 +20,7 @@ export function registerCat(media: Command): void {
     .action(async (iso: string, path: string, opts: { offset?: string; length?: string }) => {
       const offset = parseCount(opts.offset, '--offset') ?? 0;
       const length = parseCount(opts.length, '--length');
+      const { openImageFile } = await import('../../media/index.js');
       const image = await openImageFile(iso);
       try {
         const file = await image.openFile(path);

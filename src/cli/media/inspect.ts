@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { inspectImage, openImageFile, type InspectReport } from '../../media/index.js';
+import type { InspectReport } from '../../media/index.js';
 import { formatBytes, formatTable, printJson } from '../format.js';
 import { globalOptions } from '../context.js';
 import { renderBootEntries } from './boot.js';
@@ -66,6 +66,7 @@ export function registerInspect(media: Command): void {
     .description('show volume, file systems, boot entries, media kind and Windows editions of an ISO')
     .argument('<iso>', 'path to an ISO or UDF image')
     .action(async (iso: string, _opts: unknown, cmd: Command) => {
+      const { inspectImage, openImageFile } = await import('../../media/index.js');
       const image = await openImageFile(iso);
       try {
         const report = await inspectImage(image);

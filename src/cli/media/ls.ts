@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openImageFile, type ImageEntry, type MediaImage } from '../../media/index.js';
+import type { ImageEntry, MediaImage } from '../../media/index.js';
 import { formatTable, printJson } from '../format.js';
 import { globalOptions } from '../context.js';
 
@@ -20,6 +20,7 @@ export function registerLs(media: Command): void {
     .option('-R, --recursive', 'list subdirectories too')
     .option('-l, --long', 'show size and modification time')
     .action(async (iso: string, path: string, opts: { recursive?: boolean; long?: boolean }, cmd: Command) => {
+      const { openImageFile } = await import('../../media/index.js');
       const image = await openImageFile(iso);
       try {
         const target = await image.stat(path);
