@@ -1,6 +1,6 @@
 export * from './errors.js';
 export { MediaLimits } from './limits.js';
-export { FileSource, BufferSource, CachedSource, type RandomAccessSource } from './source.js';
+export { FileSource, BufferSource, CachedSource, WrappedSource, type RandomAccessSource } from './source.js';
 export { type Extent, readExtents, streamExtents } from './extent.js';
 export type { DirEntry, FileSystemKind, MediaFileSystem, MediaNode } from './filesystem.js';
 export { MediaImage, splitPath, type ImageEntry } from './image.js';

@@ -96,19 +96,11 @@ export class BufferSource implements RandomAccessSource {
 }
 
 /**
- * Wraps a source with an LRU cache of aligned blocks. Readers ask for many small,
- * repeated structures (sectors, descriptors); the cache turns those into few reads of
- * the underlying medium, which matters over SMB. `bytesRead` is the inner source's.
+ * A source that adds behaviour around another one; size, description and the count of
+ * bytes read are the inner source's.
  */
-export class CachedSource implements RandomAccessSource {
-  private readonly blocks = new Map<number, Promise<Buffer>>();
-
-  constructor(
-    private readonly inner: RandomAccessSource,
-    private readonly blockSize = 16 * 1024,
-    private readonly maxBlocks = 512,
-  ) {}
-
+export abstract class WrappedSource implements RandomAccessSource {
+  constructor(protected readonly inner: RandomAccessSource) {}
   get size(): number {
     return this.inner.size;
   }
@@ -117,6 +109,27 @@ export class CachedSource implements RandomAccessSource {
   }
   get bytesRead(): number {
     return this.inner.bytesRead;
+  }
+  abstract read(offset: number, length: number): Promise<Buffer>;
+  async close(): Promise<void> {
+    await this.inner.close();
+  }
+}
+
+/**
+ * Wraps a source with an LRU cache of aligned blocks. Readers ask for many small,
+ * repeated structures (sectors, descriptors); the cache turns those into few reads of
+ * the underlying medium, which matters over SMB. `bytesRead` is the inner source's.
+ */
+export class CachedSource extends WrappedSource {
+  private readonly blocks = new Map<number, Promise<Buffer>>();
+
+  constructor(
+    inner: RandomAccessSource,
+    private readonly blockSize = 16 * 1024,
+    private readonly maxBlocks = 512,
+  ) {
+    super(inner);
   }
 
   async read(offset: number, length: number): Promise<Buffer> {
@@ -156,8 +169,8 @@ export class CachedSource implements RandomAccessSource {
     return pending;
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     this.blocks.clear();
-    await this.inner.close();
+    await super.close();
   }
 }

@@ -1,28 +1,15 @@
 import type { RandomAccessSource } from '../../src/media/source.js';
-import { checkReadRange } from '../../src/media/source.js';
+import { checkReadRange, WrappedSource } from '../../src/media/source.js';
 
 /** Records which byte ranges of an image a reader touched (coalesced to sectors). */
-export class RecordingSource implements RandomAccessSource {
+export class RecordingSource extends WrappedSource {
   readonly sectors = new Set<number>();
-  constructor(private readonly inner: RandomAccessSource) {}
-  get size(): number {
-    return this.inner.size;
-  }
-  get description(): string {
-    return this.inner.description;
-  }
-  get bytesRead(): number {
-    return this.inner.bytesRead;
-  }
   async read(offset: number, length: number): Promise<Buffer> {
     const first = Math.floor(offset / 2048);
     const last = Math.floor((offset + Math.max(length, 1) - 1) / 2048);
     // Large data reads are file contents, not structures worth mutating.
     if (last - first < 64) for (let s = first; s <= last; s++) this.sectors.add(s);
     return this.inner.read(offset, length);
-  }
-  async close(): Promise<void> {
-    await this.inner.close();
   }
 }
 
