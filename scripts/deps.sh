@@ -10,6 +10,7 @@ APT_PACKAGES=(
   ca-certificates git python3 make g++
   genisoimage xorriso wimtools dosfstools mtools udftools udfclient util-linux 7zip openssl
   ipxe grub-rescue-pc
+  samba smbclient libsmbclient-dev pkg-config
 )
 
 need_node() {
