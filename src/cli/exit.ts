@@ -9,6 +9,7 @@ export const ExitCode = {
   Config: 4,
   BadMedia: 5,
   Io: 6,
+  Store: 7,
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
@@ -21,6 +22,15 @@ const BY_CODE: Readonly<Record<string, number>> = {
   MEDIA_NO_FILESYSTEM: ExitCode.BadMedia,
   MEDIA_IO: ExitCode.Io,
   CLI_USAGE: ExitCode.Usage,
+  SOURCE_URL: ExitCode.Usage,
+  NOT_FOUND: ExitCode.NotFound,
+  ALREADY_EXISTS: ExitCode.Failure,
+  STORE_CORRUPT: ExitCode.Store,
+  STORE_TOO_NEW: ExitCode.Store,
+  STORE_OPEN: ExitCode.Store,
+  SECRET_KEY: ExitCode.Config,
+  SECRET_DECRYPT: ExitCode.Config,
+  SOURCE_UNAVAILABLE: ExitCode.Io,
 };
 
 /** Maps an error code to the process exit code. */

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { registerMedia } from './media/index.js';
 import { registerConfig } from './config.js';
+import { registerSource } from './source.js';
+import { registerCatalog } from './catalog.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -20,6 +22,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerMedia(program);
+  registerSource(program);
+  registerCatalog(program);
   registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -21,6 +21,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    secrets: z
+      .object({
+        /** 32-byte key that encrypts stored credentials; created 0600 on first use. */
+        keyFile: z.string().min(1).default('/etc/vizor/secret.key'),
+      })
+      .strict()
+      .prefault({}),
     catalog: z
       .object({
         /** ISOs inspected at once during a scan. */
@@ -40,5 +47,6 @@ export const envOverrides: Readonly<Record<string, { path: readonly string[]; ty
   VIZOR_LOG_LEVEL: { path: ['log', 'level'], type: 'string' },
   VIZOR_HTTP_HOST: { path: ['http', 'host'], type: 'string' },
   VIZOR_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
+  VIZOR_SECRETS_KEY_FILE: { path: ['secrets', 'keyFile'], type: 'string' },
   VIZOR_SCAN_CONCURRENCY: { path: ['catalog', 'scanConcurrency'], type: 'number' },
 };

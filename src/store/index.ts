@@ -1,0 +1,42 @@
+import { openDatabase, type Db } from './db.js';
+import { SourceRepo } from './sources.js';
+import { SecretRepo } from './secrets.js';
+import { CatalogWriter } from './catalog.js';
+import { CatalogQuery } from './catalog-query.js';
+import { ScanRepo } from './scans.js';
+
+export { openDatabase, now, type Db } from './db.js';
+export { LATEST_VERSION } from './migrations.js';
+export * from './errors.js';
+export { SourceRepo, type SourceRow, type SourceKind } from './sources.js';
+export { SecretRepo, type SealedSecret } from './secrets.js';
+export { CatalogWriter, type IsoRecord, type EditionRecord, type KnownIso } from './catalog.js';
+export { CatalogQuery, type IsoSummary, type IsoDetail, type EditionMatch, type CatalogFilter } from './catalog-query.js';
+export { ScanRepo, type ScanRun, type ScanCounts } from './scans.js';
+
+/** The store: one database and its repositories. */
+export class Store {
+  readonly sources: SourceRepo;
+  readonly secrets: SecretRepo;
+  readonly catalog: CatalogWriter;
+  readonly query: CatalogQuery;
+  readonly scans: ScanRepo;
+
+  private constructor(readonly db: Db) {
+    this.sources = new SourceRepo(db);
+    this.secrets = new SecretRepo(db);
+    this.catalog = new CatalogWriter(db);
+    this.query = new CatalogQuery(db);
+    this.scans = new ScanRepo(db);
+  }
+
+  /** Opens the database file (`:memory:` for tests) and migrates it. */
+  static open(file: string): Store {
+    return new Store(openDatabase(file));
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Versioned schema migrations, applied in order at start. The version lives in SQLite's
+ * `user_version`. SQL stays portable (no SQLite-only types or upsert forms beyond
+ * `ON CONFLICT`), so a later PostgreSQL hub can reuse it.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'catalog',
+    sql: `
+      CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('file', 'smb', 'nfs')),
+        url TEXT NOT NULL,
+        secret_name TEXT,
+        created_at TEXT NOT NULL,
+        last_scan_at TEXT
+      );
+      CREATE TABLE isos (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ms INTEGER NOT NULL,
+        fingerprint TEXT NOT NULL,
+        volume_label TEXT,
+        kind TEXT NOT NULL,
+        file_systems TEXT NOT NULL DEFAULT '[]',
+        udf_revision TEXT,
+        boot TEXT,
+        install_image TEXT,
+        error_code TEXT,
+        error_message TEXT,
+        bytes_read INTEGER NOT NULL DEFAULT 0,
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        inspected_at TEXT NOT NULL,
+        missing INTEGER NOT NULL DEFAULT 0,
+        UNIQUE (source_id, path)
+      );
+      CREATE INDEX isos_kind ON isos(kind);
+      CREATE TABLE editions (
+        id INTEGER PRIMARY KEY,
+        iso_id INTEGER NOT NULL REFERENCES isos(id) ON DELETE CASCADE,
+        image_path TEXT NOT NULL,
+        image_index INTEGER NOT NULL,
+        name TEXT,
+        description TEXT,
+        edition_id TEXT,
+        product_name TEXT,
+        installation_type TEXT,
+        arch TEXT,
+        major INTEGER,
+        minor INTEGER,
+        build INTEGER,
+        sp_build INTEGER,
+        languages TEXT NOT NULL DEFAULT '[]',
+        default_language TEXT,
+        total_bytes INTEGER,
+        UNIQUE (iso_id, image_index)
+      );
+      CREATE INDEX editions_lookup ON editions(edition_id, arch, build);
+      CREATE TABLE langpacks (
+        id INTEGER PRIMARY KEY,
+        iso_id INTEGER NOT NULL REFERENCES isos(id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        locale TEXT NOT NULL,
+        arch TEXT,
+        edition TEXT,
+        UNIQUE (iso_id, path)
+      );
+      CREATE TABLE tools_isos (
+        iso_id INTEGER PRIMARY KEY REFERENCES isos(id) ON DELETE CASCADE,
+        family TEXT NOT NULL,
+        version TEXT
+      );
+      CREATE TABLE linux_trees (
+        iso_id INTEGER PRIMARY KEY REFERENCES isos(id) ON DELETE CASCADE,
+        distro TEXT NOT NULL,
+        release TEXT,
+        codename TEXT,
+        arch TEXT,
+        kernel_path TEXT,
+        initrd_path TEXT
+      );
+      CREATE TABLE scan_runs (
+        id INTEGER PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+        sources TEXT NOT NULL,
+        new_count INTEGER NOT NULL DEFAULT 0,
+        changed_count INTEGER NOT NULL DEFAULT 0,
+        unchanged_count INTEGER NOT NULL DEFAULT 0,
+        renamed_count INTEGER NOT NULL DEFAULT 0,
+        missing_count INTEGER NOT NULL DEFAULT 0,
+        failed_count INTEGER NOT NULL DEFAULT 0,
+        bytes_read INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE scan_errors (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES scan_runs(id) ON DELETE CASCADE,
+        source_name TEXT NOT NULL,
+        path TEXT,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL
+      );
+      CREATE TABLE secrets (
+        name TEXT PRIMARY KEY,
+        nonce BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        tag BLOB NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The newest schema version this build knows. */
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
