@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # vizor's main job on embedded defaults, on a fresh Debian machine, as root.
-# For now: installs vizor, builds test install media (a Windows-like UDF ISO with real
-# edition XML, a Linux installer tree, ...) and inspects them in place with vizor.
+# Today: installs vizor, builds test install media (Windows-like UDF ISOs with real edition
+# XML, language packs, guest tools, Linux installer trees), inspects one in place, adds
+# the media folder as a catalog source, scans it and answers catalog queries.
+# Data goes where the appliance keeps it: /var/lib/vizor and /etc/vizor/secret.key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
 media="$(bash scripts/test-media/build.sh | tail -n1)"
-for iso in win10.iso win11-esd.iso debian-netinst.iso; do
-  echo "=== vizor media inspect $iso"
-  ./bin/vizor.js media inspect "$media/$iso"
-done
-echo "=== vizor media ls win10.iso /sources"
-./bin/vizor.js media ls -l "$media/win10.iso" /sources
+vizor() { ./bin/vizor.js "$@"; }
+
+echo "=== vizor media inspect win10.iso"
+vizor media inspect "$media/win10.iso"
+echo "=== vizor source add test-media file://$media"
+vizor source show test-media >/dev/null 2>&1 || vizor source add test-media "file://$media"
+echo "=== vizor catalog scan"
+vizor catalog scan test-media 2>/dev/null
+echo "=== vizor catalog list"
+vizor catalog list
+echo "=== vizor catalog find --edition Professional"
+vizor catalog find --edition Professional
