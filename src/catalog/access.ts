@@ -70,12 +70,21 @@ export function kernelHasNfs(filesystems = '/proc/filesystems'): boolean {
   }
 }
 
-/** Opens access to a source location. SMB and NFS need their credentials/mounts first. */
-export async function openAccess(name: string, loc: SourceLocation, password: string | null, mountRoot: string): Promise<SourceAccess> {
+/**
+ * Opens access to a source location. SMB goes through the kernel's CIFS client when
+ * `smbClient` allows and the machine has it, else vizor's user-space client.
+ */
+export async function openAccess(name: string, loc: SourceLocation, password: string | null, mountRoot: string, smbClient: 'auto' | 'kernel' | 'userspace' = 'auto'): Promise<SourceAccess> {
   switch (loc.kind) {
     case 'file':
       return new FileAccess(loc.path, name);
     case 'smb': {
+      const { chooseSmbClient, probeCifs, CifsAccess } = await import('./cifs-access.js');
+      const choice = chooseSmbClient(smbClient, probeCifs());
+      if (choice.use === 'kernel') {
+        if (choice.missing) throw new SourceUnavailableError(name, `catalog.smbClient is 'kernel' but ${choice.missing}`);
+        return CifsAccess.mount(name, loc, password, mountRoot);
+      }
       const { SmbAccess } = await import('./smb-access.js');
       return SmbAccess.connect(name, loc, password);
     }

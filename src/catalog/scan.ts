@@ -23,6 +23,8 @@ export interface ScanOptions {
   /** Looks up a source's password by secret name. */
   readonly password: (secretName: string) => string | null;
   readonly onEvent?: (e: ScanEvent) => void;
+  /** How SMB sources are read (default 'auto'). */
+  readonly smbClient?: 'auto' | 'kernel' | 'userspace';
 }
 
 /** The summary of a scan run. */
@@ -66,7 +68,7 @@ export async function scanSources(store: Store, sources: readonly SourceRow[], o
     let access: SourceAccess;
     try {
       const password = source.secretName ? opts.password(source.secretName) : null;
-      access = await openAccess(source.name, parseSourceUrl(source.url).location, password, opts.mountRoot);
+      access = await openAccess(source.name, parseSourceUrl(source.url).location, password, opts.mountRoot, opts.smbClient);
     } catch (err) {
       fail(source.name, null, errCode(err), (err as Error).message);
       emit({ type: 'source-failed', source: source.name, code: errCode(err), message: (err as Error).message });

@@ -23,7 +23,12 @@ export function sourceSecretName(source: string): string {
 
 /** Adds, tests and removes sources; credentials go to the secrets store, never the URL. */
 export class SourceService {
-  constructor(private readonly store: Store, private readonly secrets: SecretStore, private readonly mountRoot: string) {}
+  constructor(
+    private readonly store: Store,
+    private readonly secrets: SecretStore,
+    private readonly mountRoot: string,
+    private readonly smbClient: 'auto' | 'kernel' | 'userspace' = 'auto',
+  ) {}
 
   /** Adds a source. A password may come separately or inside the URL; either way it is stored encrypted. */
   add(name: string, rawUrl: string, password?: string | null): SourceRow {
@@ -51,7 +56,7 @@ export class SourceService {
     let truncated = false;
     try {
       const password = row.secretName ? this.secrets.get(row.secretName) : null;
-      const access = await openAccess(name, parseSourceUrl(row.url).location, password, this.mountRoot);
+      const access = await openAccess(name, parseSourceUrl(row.url).location, password, this.mountRoot, this.smbClient);
       try {
         for await (const _ of access.walk()) {
           if (++isos >= limit) {

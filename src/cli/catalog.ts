@@ -81,6 +81,7 @@ export function registerCatalog(program: Command): void {
             concurrency: opts.concurrency ? Number(opts.concurrency) : app.config.catalog.scanConcurrency,
             mountRoot: app.mountRoot,
             password: (s) => app.sources.password(s),
+            smbClient: app.config.catalog.smbClient,
             onEvent,
           });
         } finally {

@@ -42,7 +42,7 @@ export async function openApp(cmd: Command): Promise<AppContext> {
   const store = Store.open(join(config.dataDir, 'vizor.db'));
   const mountRoot = join(config.dataDir, 'mnt');
   const secrets = new SecretStore(store.secrets, config.secrets.keyFile);
-  return { config, store, sources: new SourceService(store, secrets, mountRoot), mountRoot, close: () => store.close() };
+  return { config, store, sources: new SourceService(store, secrets, mountRoot, config.catalog.smbClient), mountRoot, close: () => store.close() };
 }
 
 /** Runs `fn` with an open app context and closes it afterwards. */

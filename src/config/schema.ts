@@ -32,6 +32,8 @@ export const configSchema = z
       .object({
         /** ISOs inspected at once during a scan. */
         scanConcurrency: z.number().int().min(1).max(64).default(4),
+        /** SMB reads: the kernel's CIFS client when available ('auto'), always it, or vizor's user-space client. */
+        smbClient: z.enum(['auto', 'kernel', 'userspace']).default('auto'),
       })
       .strict()
       .prefault({}),
@@ -49,4 +51,5 @@ export const envOverrides: Readonly<Record<string, { path: readonly string[]; ty
   VIZOR_HTTP_PORT: { path: ['http', 'port'], type: 'number' },
   VIZOR_SECRETS_KEY_FILE: { path: ['secrets', 'keyFile'], type: 'string' },
   VIZOR_SCAN_CONCURRENCY: { path: ['catalog', 'scanConcurrency'], type: 'number' },
+  VIZOR_SMB_CLIENT: { path: ['catalog', 'smbClient'], type: 'string' },
 };
