@@ -21,6 +21,40 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    boot: z
+      .object({
+        /** Interfaces the boot services answer on; empty turns DHCP and TFTP off. */
+        interfaces: z.array(z.string().min(1)).default([]),
+        /** Address machines use to reach vizor; default: the first IPv4 address of the first interface. */
+        advertiseAddress: z.ipv4().nullable().default(null),
+        /** What unknown machines boot into: their local disk, a menu, or register and wait. */
+        defaultTask: z.enum(['local', 'menu', 'register']).default('local'),
+        dhcp: z
+          .object({
+            /** off; full (addresses from a pool); proxy (boot information only, beside another DHCP server). */
+            mode: z.enum(['off', 'full', 'proxy']).default('off'),
+            poolStart: z.ipv4().nullable().default(null),
+            poolEnd: z.ipv4().nullable().default(null),
+            router: z.ipv4().nullable().default(null),
+            dns: z.array(z.ipv4()).default([]),
+            domain: z.string().nullable().default(null),
+            leaseSeconds: z.number().int().min(60).max(7 * 86400).default(3600),
+          })
+          .strict()
+          .prefault({}),
+        tftp: z
+          .object({
+            port: z.number().int().min(1).max(65535).default(69),
+            /** Folder served read-only (boot binaries); default <dataDir>/tftp. */
+            root: z.string().nullable().default(null),
+          })
+          .strict()
+          .prefault({}),
+        /** UEFI boot file: snponly.efi uses the firmware's network driver, ipxe.efi its own. */
+        efiBootFile: z.enum(['snponly.efi', 'ipxe.efi']).default('snponly.efi'),
+      })
+      .strict()
+      .prefault({}),
     secrets: z
       .object({
         /** 32-byte key that encrypts stored credentials; created 0600 on first use. */

@@ -4,6 +4,8 @@ import { SecretRepo } from './secrets.js';
 import { CatalogWriter } from './catalog.js';
 import { CatalogQuery } from './catalog-query.js';
 import { ScanRepo } from './scans.js';
+import { NodeRepo } from './nodes.js';
+import { DhcpRepo } from './dhcp.js';
 
 export { openDatabase, now, type Db } from './db.js';
 export { LATEST_VERSION } from './migrations.js';
@@ -13,6 +15,8 @@ export { SecretRepo, type SealedSecret } from './secrets.js';
 export { CatalogWriter, type IsoRecord, type EditionRecord, type KnownIso } from './catalog.js';
 export { CatalogQuery, type IsoSummary, type IsoDetail, type EditionMatch, type CatalogFilter } from './catalog-query.js';
 export { ScanRepo, type ScanRun, type ScanCounts } from './scans.js';
+export { NodeRepo, normaliseMac, type NodeRow, type NodeTask, type NodeEvent } from './nodes.js';
+export { DhcpRepo, type DhcpLease, type DhcpReservation } from './dhcp.js';
 
 /** The store: one database and its repositories. */
 export class Store {
@@ -21,6 +25,8 @@ export class Store {
   readonly catalog: CatalogWriter;
   readonly query: CatalogQuery;
   readonly scans: ScanRepo;
+  readonly nodes: NodeRepo;
+  readonly dhcp: DhcpRepo;
 
   private constructor(readonly db: Db) {
     this.sources = new SourceRepo(db);
@@ -28,6 +34,8 @@ export class Store {
     this.catalog = new CatalogWriter(db);
     this.query = new CatalogQuery(db);
     this.scans = new ScanRepo(db);
+    this.nodes = new NodeRepo(db);
+    this.dhcp = new DhcpRepo(db);
   }
 
   /** Opens the database file (`:memory:` for tests) and migrates it. */

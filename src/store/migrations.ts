@@ -122,6 +122,47 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'boot',
+    sql: `
+      CREATE TABLE nodes (
+        mac TEXT PRIMARY KEY,
+        name TEXT UNIQUE,
+        uuid TEXT,
+        task TEXT NOT NULL DEFAULT '{"kind":"default"}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        last_seen_at TEXT
+      );
+      CREATE TABLE node_events (
+        id INTEGER PRIMARY KEY,
+        mac TEXT NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX node_events_mac ON node_events(mac, id);
+      CREATE TABLE dhcp_leases (
+        mac TEXT PRIMARY KEY,
+        ip TEXT NOT NULL UNIQUE,
+        hostname TEXT,
+        state TEXT NOT NULL CHECK (state IN ('offered', 'bound', 'released')),
+        expires_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE dhcp_declined (
+        ip TEXT PRIMARY KEY,
+        until TEXT NOT NULL
+      );
+      CREATE TABLE dhcp_reservations (
+        mac TEXT PRIMARY KEY,
+        ip TEXT NOT NULL UNIQUE,
+        hostname TEXT,
+        owner TEXT NOT NULL DEFAULT 'manual'
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */
