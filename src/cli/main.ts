@@ -4,6 +4,8 @@ import { registerMedia } from './media/index.js';
 import { registerConfig } from './config.js';
 import { registerSource } from './source.js';
 import { registerCatalog } from './catalog.js';
+import { registerServe } from './serve.js';
+import { registerNode } from './node.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerMedia(program);
   registerSource(program);
   registerCatalog(program);
+  registerNode(program);
+  registerServe(program);
   registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -1,0 +1,87 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { Logger } from '../../log/index.js';
+import type { Store } from '../../store/index.js';
+import type { TemplateRenderer } from '../../templates/index.js';
+import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask } from './script.js';
+
+/** What the boot routes need. */
+export interface BootRouterOptions {
+  readonly store: Store;
+  readonly renderer: TemplateRenderer;
+  readonly defaultTask: DefaultTask;
+  /** Folder of boot binaries (ipxe.efi, snponly.efi, undionly.kpxe...) also served over HTTP. */
+  readonly bootFilesDir: string;
+  readonly log: Logger;
+}
+
+/** Maps a peer address to a MAC through the DHCP leases, for events of requests that carry none. */
+function macOf(store: Store, req: Request): string | null {
+  const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  return store.dhcp.leaseByIp(ip)?.mac ?? null;
+}
+
+/**
+ * The unauthenticated boot endpoints: `/boot/ipxe` answers each node's iPXE script, and
+ * `/boot/<file>` serves boot binaries. Every request is recorded as a node event.
+ */
+export function bootRouter(o: BootRouterOptions): Router {
+  const router = express.Router();
+
+  router.get('/boot/ipxe', (req: Request, res: Response) => {
+    const q = parseIpxeQuery(req.query as Record<string, unknown>);
+    if ('problem' in q) {
+      o.log.debug({ peer: req.socket.remoteAddress, problem: q.problem }, 'bad /boot/ipxe request');
+      res.status(400).type('text/plain').send(`vizor: ${q.problem}\n`);
+      return;
+    }
+    const scriptUrl = scriptUrlFor(req.headers.host ?? '', q);
+    if (!scriptUrl) {
+      res.status(400).type('text/plain').send('vizor: bad Host header\n');
+      return;
+    }
+    let node = o.store.nodes.find(q.mac);
+    if (!node && o.defaultTask === 'register') node = o.store.nodes.add({ mac: q.mac, uuid: q.uuid, task: { kind: 'register' } });
+    const plan = planScript(node, q, o.defaultTask, scriptUrl);
+    let script: string;
+    try {
+      script = o.renderer.render(plan.template, plan.context);
+    } catch (err) {
+      o.log.error({ mac: q.mac, err: (err as Error).message }, 'cannot render iPXE script');
+      o.store.nodes.record(q.mac, 'http-script-error', { task: plan.task, error: (err as Error).message });
+      res.status(500).type('text/plain').send('vizor: cannot render this node\'s script; see the vizor log\n');
+      return;
+    }
+    o.store.nodes.record(q.mac, 'http-script', { task: plan.task, known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
+    res.type('text/plain').send(script);
+  });
+
+  router.get('/boot/:file', (req: Request, res: Response) => {
+    const file = String(req.params.file);
+    // Only plain names inside the boot folder: no dot-files, no traversal, no symlink escape.
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(file)) {
+      res.status(404).end();
+      return;
+    }
+    const path = join(o.bootFilesDir, file);
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      res.status(404).end();
+      return;
+    }
+    const root = existsSync(o.bootFilesDir) ? realpathSync(o.bootFilesDir) : o.bootFilesDir;
+    if (!real.startsWith(root + sep) || !statSync(real).isFile()) {
+      res.status(404).end();
+      return;
+    }
+    const mac = macOf(o.store, req);
+    res.sendFile(real, { dotfiles: 'deny' }, (err) => {
+      if (mac) o.store.nodes.record(mac, 'http-fetch', { path: `/boot/${file}`, ok: !err });
+    });
+  });
+
+  return router;
+}

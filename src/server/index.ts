@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import type { Logger } from '../log/index.js';
+import type { VizorConfig } from '../config/index.js';
+import { Store } from '../store/index.js';
+import { TemplateRenderer } from '../templates/index.js';
+import { bootRouter, ensureBootFiles } from '../boot/index.js';
+import { createHttpApp, listen } from './http.js';
+
+/** A running vizor service. */
+export interface RunningServer {
+  readonly httpPort: number;
+  readonly store: Store;
+  stop(): Promise<void>;
+}
+
+/** Where boot binaries are kept: boot.tftp.root, else <dataDir>/boot. */
+export function bootFilesDir(config: VizorConfig): string {
+  return config.boot.tftp.root ?? join(config.dataDir, 'boot');
+}
+
+/**
+ * Starts every service the configuration asks for, sharing one store: HTTP always
+ * (health, boot endpoints), DHCP and TFTP when boot interfaces are configured.
+ * `stop()` closes them in reverse order and leaves the store consistent.
+ */
+export async function startServer(config: VizorConfig, log: Logger): Promise<RunningServer> {
+  const store = Store.open(join(config.dataDir, 'vizor.db'));
+  const stops: (() => Promise<void>)[] = [async () => store.close()];
+  let ready = false;
+  try {
+    const filesDir = bootFilesDir(config);
+    const missing = ensureBootFiles(filesDir);
+    if (missing.length) log.warn({ dir: filesDir, missing }, 'boot binaries missing: install the Debian package ipxe');
+    const app = createHttpApp([bootRouter({ store, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: log.child({ subsystem: 'http' }) })], () => ready, log);
+    const http: Server = await listen(app, config.http.host, config.http.port);
+    stops.unshift(() => new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections(); }));
+    const address = http.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
+    log.info({ host: config.http.host, port: httpPort }, 'http listening');
+    ready = true;
+    return {
+      httpPort,
+      store,
+      stop: async () => {
+        ready = false;
+        for (const s of stops) await s().catch((err) => log.error({ err }, 'error while stopping'));
+      },
+    };
+  } catch (err) {
+    for (const s of stops) await s().catch(() => undefined);
+    throw err;
+  }
+}
