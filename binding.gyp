@@ -1,6 +1,8 @@
 # Builds build/Release/vizor_smb.node (SMB client over libsmbclient) during `npm ci`.
 # Without libsmbclient-dev (pkg-config smbclient) the target builds nothing, so the rest
 # of vizor still installs; SMB then fails at run time with SMB_NATIVE_MISSING.
+# Also builds build/Release/vizor_net.node (native/net.c: UDP sockets bound to one interface
+# with SO_BINDTODEVICE, for the DHCP server); it needs only a C compiler.
 {
   "variables": {
     "has_smbclient": "<!(sh -c 'pkg-config --exists smbclient 2>/dev/null && echo 1 || echo 0')"
@@ -18,6 +20,12 @@
           "type": "none"
         }]
       ]
+    },
+    {
+      "target_name": "vizor_net",
+      "sources": ["native/net.c"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra"],
+      "defines": ["NAPI_VERSION=8"]
     }
   ]
 }

@@ -1,0 +1,10 @@
+export { decodeDhcp, encodeDhcp, clientMac } from './codec.js';
+export * from './types.js';
+export * from './options.js';
+export * from './errors.js';
+export { classifyClient, chooseBootFile, ipxeScriptUrl, httpBootUrl, IPXE_SCRIPT_QUERY, Arch, type DhcpClient, type BootChoice, type BootFileConfig } from './client.js';
+export { planReply } from './plan.js';
+export type * from './policy.js';
+export { DhcpServer, type DhcpServerOptions, type DhcpEventSink } from './server.js';
+export { openDgramSocket, type DhcpSocket, type SocketFactory, type SocketSpec } from './sockets.js';
+export { serverOptionProblems } from './config.js';
