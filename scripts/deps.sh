@@ -11,6 +11,7 @@ APT_PACKAGES=(
   genisoimage xorriso wimtools dosfstools mtools udftools udfclient util-linux 7zip openssl
   ipxe grub-rescue-pc
   samba smbclient libsmbclient-dev pkg-config
+  iproute2 busybox isc-dhcp-client kea-admin dnsmasq-base curl
 )
 
 need_node() {

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { now } from './db.js';
 import { AlreadyExistsError, NotFoundError } from './errors.js';
@@ -30,31 +31,40 @@ const toLease = (r: RawLease): DhcpLease => ({ mac: r.mac, ip: r.ip, hostname: r
 
 /** Leases, declined addresses and reservations, persisted so a restart honours them. */
 export class DhcpRepo {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly db: Db) {}
+
+  /** Prepared once per SQL text: the DHCP server calls these on every packet. */
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+    return s;
+  }
 
   /** The lease of a MAC, or null. */
   lease(mac: string): DhcpLease | null {
-    const r = this.db.prepare('SELECT * FROM dhcp_leases WHERE mac = ?').get(mac) as RawLease | undefined;
+    const r = this.stmt('SELECT * FROM dhcp_leases WHERE mac = ?').get(mac) as RawLease | undefined;
     return r ? toLease(r) : null;
   }
 
   /** The lease holding an address, or null. */
   leaseByIp(ip: string): DhcpLease | null {
-    const r = this.db.prepare('SELECT * FROM dhcp_leases WHERE ip = ?').get(ip) as RawLease | undefined;
+    const r = this.stmt('SELECT * FROM dhcp_leases WHERE ip = ?').get(ip) as RawLease | undefined;
     return r ? toLease(r) : null;
   }
 
   /** All leases. */
   leases(): DhcpLease[] {
-    return (this.db.prepare('SELECT * FROM dhcp_leases ORDER BY ip').all() as RawLease[]).map(toLease);
+    return (this.stmt('SELECT * FROM dhcp_leases ORDER BY ip').all() as RawLease[]).map(toLease);
   }
 
   /** Stores a lease; any other lease on the same address is dropped in the same transaction. */
   saveLease(l: DhcpLease): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM dhcp_leases WHERE ip = ? AND mac != ?').run(l.ip, l.mac);
-      this.db
-        .prepare(`INSERT INTO dhcp_leases (mac, ip, hostname, state, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+      this.stmt('DELETE FROM dhcp_leases WHERE ip = ? AND mac != ?').run(l.ip, l.mac);
+      this
+        .stmt(`INSERT INTO dhcp_leases (mac, ip, hostname, state, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
           ON CONFLICT (mac) DO UPDATE SET ip = excluded.ip, hostname = excluded.hostname, state = excluded.state, expires_at = excluded.expires_at, updated_at = excluded.updated_at`)
         .run(l.mac, l.ip, l.hostname, l.state, new Date(l.expiresAt).toISOString(), now());
     }).immediate();
@@ -62,39 +72,39 @@ export class DhcpRepo {
 
   /** Forgets a MAC's lease. */
   removeLease(mac: string): void {
-    this.db.prepare('DELETE FROM dhcp_leases WHERE mac = ?').run(mac);
+    this.stmt('DELETE FROM dhcp_leases WHERE mac = ?').run(mac);
   }
 
   /** Marks an address declined (in use by someone else) until `untilMs`. */
   decline(ip: string, untilMs: number): void {
-    this.db.prepare('INSERT INTO dhcp_declined (ip, until) VALUES (?, ?) ON CONFLICT (ip) DO UPDATE SET until = excluded.until').run(ip, new Date(untilMs).toISOString());
+    this.stmt('INSERT INTO dhcp_declined (ip, until) VALUES (?, ?) ON CONFLICT (ip) DO UPDATE SET until = excluded.until').run(ip, new Date(untilMs).toISOString());
   }
 
   /** True when an address was declined and the hold has not expired. */
   isDeclined(ip: string, nowMs: number): boolean {
-    const r = this.db.prepare('SELECT until FROM dhcp_declined WHERE ip = ?').get(ip) as { until: string } | undefined;
+    const r = this.stmt('SELECT until FROM dhcp_declined WHERE ip = ?').get(ip) as { until: string } | undefined;
     return r !== undefined && Date.parse(r.until) > nowMs;
   }
 
   /** The reservation of a MAC, or null. */
   reservation(mac: string): DhcpReservation | null {
-    return (this.db.prepare('SELECT mac, ip, hostname, owner FROM dhcp_reservations WHERE mac = ?').get(mac) as DhcpReservation | undefined) ?? null;
+    return (this.stmt('SELECT mac, ip, hostname, owner FROM dhcp_reservations WHERE mac = ?').get(mac) as DhcpReservation | undefined) ?? null;
   }
 
   /** The reservation holding an address, or null. */
   reservationByIp(ip: string): DhcpReservation | null {
-    return (this.db.prepare('SELECT mac, ip, hostname, owner FROM dhcp_reservations WHERE ip = ?').get(ip) as DhcpReservation | undefined) ?? null;
+    return (this.stmt('SELECT mac, ip, hostname, owner FROM dhcp_reservations WHERE ip = ?').get(ip) as DhcpReservation | undefined) ?? null;
   }
 
   /** All reservations. */
   reservations(): DhcpReservation[] {
-    return this.db.prepare('SELECT mac, ip, hostname, owner FROM dhcp_reservations ORDER BY ip').all() as DhcpReservation[];
+    return this.stmt('SELECT mac, ip, hostname, owner FROM dhcp_reservations ORDER BY ip').all() as DhcpReservation[];
   }
 
   /** Adds a reservation; MAC and address must both be free. */
   reserve(r: DhcpReservation): void {
     try {
-      this.db.prepare('INSERT INTO dhcp_reservations (mac, ip, hostname, owner) VALUES (?, ?, ?, ?)').run(r.mac, r.ip, r.hostname, r.owner);
+      this.stmt('INSERT INTO dhcp_reservations (mac, ip, hostname, owner) VALUES (?, ?, ?, ?)').run(r.mac, r.ip, r.hostname, r.owner);
     } catch (err) {
       if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw new AlreadyExistsError('reservation', `${r.mac} / ${r.ip}`);
       throw err;
@@ -103,6 +113,6 @@ export class DhcpRepo {
 
   /** Removes a reservation. */
   unreserve(mac: string): void {
-    if (this.db.prepare('DELETE FROM dhcp_reservations WHERE mac = ?').run(mac).changes === 0) throw new NotFoundError('reservation', mac);
+    if (this.stmt('DELETE FROM dhcp_reservations WHERE mac = ?').run(mac).changes === 0) throw new NotFoundError('reservation', mac);
   }
 }
