@@ -12,6 +12,7 @@ APT_PACKAGES=(
   ipxe grub-rescue-pc
   samba smbclient libsmbclient-dev pkg-config
   iproute2 busybox isc-dhcp-client kea-admin dnsmasq-base curl
+  qemu-system-x86 qemu-utils ovmf ipxe-qemu seabios
 )
 
 need_node() {

@@ -28,7 +28,9 @@ const none = (effects: LeaseEffect[], detail: Record<string, unknown>): ReplyPla
 function boot(c: Ctx): { fields: { siaddr?: string; sname?: string; file?: string }; options: DhcpOptionEntry[]; detail: Record<string, unknown> } {
   const choice = chooseBootFile(c.client, { serverAddress: c.pool.server, httpPort: c.policy.httpPort, efiBootFile: c.policy.efiBootFile });
   if (!choice) return { fields: {}, options: [], detail: {} };
-  const { options, ...fields } = bootFields(c.client, choice, c.pool.server, choice.firmware === 'bios');
+  // Discovery control 8 ("boot from this file, skip discovery") for every PXE client: without it
+  // EDK2 (OVMF) files the offer as BINL and asks port 4011 for the file instead (PXE-E16).
+  const { options, ...fields } = bootFields(c.client, choice, c.pool.server, true);
   return { fields, options, detail: { bootFile: choice.file, firmware: choice.firmware, arch: c.client.arch } };
 }
 

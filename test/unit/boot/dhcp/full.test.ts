@@ -213,9 +213,9 @@ describe('full mode: pool, reservations, relays', () => {
 describe('full mode: boot files for network-boot clients', () => {
   const cases: [keyof typeof firmware, { file: string; opt60?: string; opt43?: string; opt67?: string }][] = [
     ['biosPxe', { file: 'undionly.kpxe', opt60: 'PXEClient', opt43: '060108ff' }],
-    ['ovmfPxe', { file: 'snponly.efi', opt60: 'PXEClient' }],
+    ['ovmfPxe', { file: 'snponly.efi', opt60: 'PXEClient', opt43: '060108ff' }],
     ['ovmfHttp', { file: 'http://10.0.0.1:8080/boot/snponly.efi', opt60: 'HTTPClient', opt67: 'http://10.0.0.1:8080/boot/snponly.efi' }],
-    ['seabiosIpxeRom', { file: 'http://10.0.0.1:8080/boot/ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&platform=${platform}', opt60: 'PXEClient', opt67: 'http://10.0.0.1:8080/boot/ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&platform=${platform}' }],
+    ['seabiosIpxeRom', { file: 'http://10.0.0.1:8080/boot/ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&platform=${platform}', opt60: 'PXEClient', opt43: '060108ff', opt67: 'http://10.0.0.1:8080/boot/ipxe?mac=${mac:hexhyp}&uuid=${uuid}&buildarch=${buildarch}&platform=${platform}' }],
     ['linux', { file: '' }],
   ];
   for (const [name, w] of cases) {
