@@ -79,18 +79,18 @@ export async function openAccess(name: string, loc: SourceLocation, password: st
     case 'file':
       return new FileAccess(loc.path, name);
     case 'smb': {
-      const { chooseSmbClient, probeCifs, CifsAccess } = await import('./cifs-access.js');
+      const { chooseSmbClient, probeCifs, mountCifs } = await import('./cifs-access.js');
       const choice = chooseSmbClient(smbClient, probeCifs());
       if (choice.use === 'kernel') {
         if (choice.missing) throw new SourceUnavailableError(name, `catalog.smbClient is 'kernel' but ${choice.missing}`);
-        return CifsAccess.mount(name, loc, password, mountRoot);
+        return mountCifs(name, loc, password, mountRoot);
       }
       const { SmbAccess } = await import('./smb-access.js');
       return SmbAccess.connect(name, loc, password);
     }
     case 'nfs': {
-      const { NfsAccess } = await import('./nfs-access.js');
-      return NfsAccess.mount(name, loc, mountRoot);
+      const { mountNfs } = await import('./nfs-access.js');
+      return mountNfs(name, loc, mountRoot);
     }
   }
 }
