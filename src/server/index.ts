@@ -5,7 +5,12 @@ import type { VizorConfig } from '../config/index.js';
 import { Store } from '../store/index.js';
 import { TemplateRenderer } from '../templates/index.js';
 import { bootRouter, ensureBootFiles } from '../boot/index.js';
+import { PeerDirectory } from '../boot/peers.js';
+import { mediaRouter, OpenIsoCache } from '../exposure/index.js';
+import { SecretStore } from '../secrets/index.js';
 import { createHttpApp, listen } from './http.js';
+import { resolveInterfaces } from './interfaces.js';
+import { startBootServices } from './boot-services.js';
 
 /** A running vizor service. */
 export interface RunningServer {
@@ -32,12 +37,35 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     const filesDir = bootFilesDir(config);
     const missing = ensureBootFiles(filesDir);
     if (missing.length) log.warn({ dir: filesDir, missing }, 'boot binaries missing: install the Debian package ipxe');
-    const app = createHttpApp([bootRouter({ store, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: log.child({ subsystem: 'http' }) })], () => ready, log);
+    const peers = new PeerDirectory((ip) => store.dhcp.leaseByIp(ip)?.mac ?? null);
+    const secrets = new SecretStore(store.secrets, config.secrets.keyFile);
+    const isos = new OpenIsoCache(store, { mountRoot: join(config.dataDir, 'mnt'), password: (n) => secrets.get(n) });
+    stops.unshift(() => isos.close());
+    const httpLog = log.child({ subsystem: 'http' });
+    const app = createHttpApp(
+      [
+        bootRouter({ store, peers, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: httpLog }),
+        mediaRouter({
+          isos,
+          log: httpLog,
+          onFetch: (peer, path, bytes, status) => {
+            const mac = peers.macOf(peer);
+            if (mac) store.nodes.record(mac, 'http-fetch', { path, bytes, status });
+          },
+        }),
+      ],
+      () => ready,
+      log,
+    );
     const http: Server = await listen(app, config.http.host, config.http.port);
     stops.unshift(() => new Promise<void>((r) => { http.close(() => r()); http.closeAllConnections(); }));
     const address = http.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.http.port;
     log.info({ host: config.http.host, port: httpPort }, 'http listening');
+    if (config.boot.interfaces.length > 0) {
+      const ifaces = resolveInterfaces(config.boot.interfaces);
+      stops.unshift(...(await startBootServices({ config, ifaces, httpPort, filesDir, store, peers, log })));
+    }
     ready = true;
     return {
       httpPort,

@@ -30,5 +30,6 @@ export function planProxy(req: DhcpRequest, policy: DhcpPolicy): ReplyPlan | nul
     return { kind: 'proxy-offer', reply, to: destination({ ...req, packet: { ...p, ciaddr: ZERO } }, policy, false), effects: [], detail };
   }
   const reply = buildReply(p, { type: MessageType.Ack, ciaddr: p.ciaddr, ...fields, options: [ipOption(DhcpOption.ServerIdentifier, server), ...options] });
-  return { kind: 'proxy-ack', reply, to: { address: req.from.address, port: req.from.port }, effects: [], detail };
+  // The 4011 request comes from the address the client already has: TFTP/HTTP events map through it.
+  return { kind: 'proxy-ack', reply, to: { address: req.from.address, port: req.from.port }, effects: [], detail: { ...detail, clientAddress: req.from.address } };
 }

@@ -3,23 +3,20 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import type { Logger } from '../../log/index.js';
 import type { Store } from '../../store/index.js';
+import type { PeerDirectory } from '../peers.js';
 import type { TemplateRenderer } from '../../templates/index.js';
 import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask } from './script.js';
 
 /** What the boot routes need. */
 export interface BootRouterOptions {
   readonly store: Store;
+  /** Maps client addresses to MACs for requests that carry none. */
+  readonly peers: PeerDirectory;
   readonly renderer: TemplateRenderer;
   readonly defaultTask: DefaultTask;
   /** Folder of boot binaries (ipxe.efi, snponly.efi, undionly.kpxe...) also served over HTTP. */
   readonly bootFilesDir: string;
   readonly log: Logger;
-}
-
-/** Maps a peer address to a MAC through the DHCP leases, for events of requests that carry none. */
-function macOf(store: Store, req: Request): string | null {
-  const ip = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-  return store.dhcp.leaseByIp(ip)?.mac ?? null;
 }
 
 /**
@@ -53,6 +50,7 @@ export function bootRouter(o: BootRouterOptions): Router {
       res.status(500).type('text/plain').send('vizor: cannot render this node\'s script; see the vizor log\n');
       return;
     }
+    o.peers.learn((req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), q.mac);
     o.store.nodes.record(q.mac, 'http-script', { task: plan.task, known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
     res.type('text/plain').send(script);
   });
@@ -77,7 +75,7 @@ export function bootRouter(o: BootRouterOptions): Router {
       res.status(404).end();
       return;
     }
-    const mac = macOf(o.store, req);
+    const mac = o.peers.macOf(req.socket.remoteAddress ?? '');
     res.sendFile(real, { dotfiles: 'deny' }, (err) => {
       if (mac) o.store.nodes.record(mac, 'http-fetch', { path: `/boot/${file}`, ok: !err });
     });
