@@ -13,6 +13,7 @@ APT_PACKAGES=(
   samba smbclient libsmbclient-dev pkg-config
   iproute2 busybox isc-dhcp-client kea-admin dnsmasq-base curl
   qemu-system-x86 qemu-utils ovmf ipxe-qemu seabios
+  atftp tftp-hpa
 )
 
 need_node() {
