@@ -40,13 +40,21 @@ export class SmbFileSource implements RandomAccessSource {
     return data;
   }
 
+  /**
+   * Closes the remote handle. Best effort: the file is read-only, so a failed close loses
+   * nothing, and the handle goes with the connection anyway. libsmbclient 4.17 without
+   * thread support has been seen to fail a close with EINVAL while other clients are busy.
+   */
+  /** The error of a failed close, kept for diagnostics (close itself never throws). */
+  closeError: Error | null = null;
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     try {
       await this.ops.close();
     } catch (err) {
-      throw new MediaIoError(`${this.description}: close failed: ${(err as Error).message}`, { cause: err });
+      this.closeError = err as Error;
     }
   }
 }
