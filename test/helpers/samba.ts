@@ -21,6 +21,8 @@ export interface SambaOptions {
   user: string;
   password: string;
   writable?: boolean;
+  /** Renders the whole smb.conf instead of the built-in one (state folder, port). */
+  config?: (stateDir: string, port: number) => string;
 }
 
 export interface SambaServer {
@@ -165,7 +167,7 @@ export async function startSamba(opts: SambaOptions): Promise<SambaServer> {
     const port = await freePort();
     const configFile = join(dir, 'smb.conf');
     for (const sub of STATE_DIRS) await mkdir(join(dir, sub), { mode: sub === 'private' ? 0o700 : 0o755 });
-    await writeFile(configFile, smbConf(dir, port, opts));
+    await writeFile(configFile, opts.config ? opts.config(dir, port) : smbConf(dir, port, opts));
     await addSambaUser(configFile, opts.user, opts.password);
     // setpriv (util-linux) stops smbd if this test process dies without calling stop().
     const smbd = [SMBD, '--foreground', '--no-process-group', `--configfile=${configFile}`];
