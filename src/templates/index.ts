@@ -1,51 +1,29 @@
-import nunjucks from 'nunjucks';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { VizorError } from '../errors.js';
-
-/** A template failed to render: a missing variable, a syntax error, or an unsafe value. */
-export class TemplateError extends VizorError {
-  readonly code = 'TEMPLATE' as const;
-  constructor(readonly template: string, message: string, options?: { cause?: unknown }) {
-    super(`template ${template}: ${message}`, options);
-  }
-}
-
-/** Characters allowed in a value inserted into an iPXE script: iPXE has no quoting. */
-const IPXE_SAFE = /^[A-Za-z0-9 ._:/?=&%+,@-]*$/;
-
-/** The bundled templates folder (templates/ at the package root). */
-export function defaultTemplatesDir(): string {
-  const dir = fileURLToPath(new URL('../../../templates/', import.meta.url));
-  return existsSync(dir) ? dir : fileURLToPath(new URL('../../templates/', import.meta.url));
-}
-
-/** Renders templates from one folder; undefined variables are errors, never empty strings. */
-export class TemplateRenderer {
-  private readonly env: nunjucks.Environment;
-
-  constructor(dir = defaultTemplatesDir()) {
-    this.env = new nunjucks.Environment(new nunjucks.FileSystemLoader(dir, { noCache: false }), {
-      autoescape: false,
-      throwOnUndefined: true,
-      trimBlocks: true,
-      lstripBlocks: true,
-    });
-    // A value that could end an iPXE line or start a command is refused, not escaped.
-    this.env.addFilter('ipxe', (value: unknown) => {
-      const s = String(value ?? '');
-      if (!IPXE_SAFE.test(s)) throw new Error(`value not safe in an iPXE script: ${JSON.stringify(s.slice(0, 60))}`);
-      return s;
-    });
-  }
-
-  /** Renders `name` (relative to the folder) with `context`. */
-  render(name: string, context: Record<string, unknown>): string {
-    try {
-      return this.env.render(name, context);
-    } catch (err) {
-      const msg = (err as Error).message.replace(/^\(unknown path\)\s*/, '').split('\n').filter(Boolean).join(' ');
-      throw new TemplateError(name, msg, { cause: err });
-    }
-  }
-}
+export { TemplateError, TemplateRenderer, defaultTemplatesDir } from './renderer.js';
+export type { TemplateRendererOptions } from './renderer.js';
+export {
+  AnswerFileError,
+  WINDOWS_VERSIONS,
+  UNATTEND_PASSES,
+  UNATTEND_COMPONENTS,
+  renderAutounattend,
+  renderUnattend,
+  renderInstallCmd,
+  renderWinpeshl,
+  encodeUnattendPassword,
+  decodeUnattendPassword,
+  checkAnswerFile,
+  parseAnswerFile,
+  versionInfo,
+} from './windows/index.js';
+export type {
+  WindowsVersion,
+  WindowsArch,
+  WindowsFirmware,
+  WindowsInstallValues,
+  WindowsSetupValues,
+  LocalAccount,
+  LocaleSettings,
+  ImageSelector,
+  InstallCmdValues,
+  PasswordKind,
+} from './windows/index.js';
