@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
+import fc from 'fast-check';
 import { AnswerFileError, decodeUnattendPassword, renderAutounattend, renderInstallCmd } from '../../../src/templates/index.js';
 import type { InstallCmdValues } from '../../../src/templates/index.js';
 import { at, cmdValues, component, installValues } from './windows-fixtures.js';
@@ -121,6 +122,23 @@ describe('hostile values in install.cmd are refused or leave the script intact',
     for (const v of ['pässword', 'pw\nnet user x /add', 'pw\r', 'pw\tx']) {
       assert.throws(() => renderInstallCmd(cmdValues({ sharePassword: v })), isAnswerFileError('sharePassword'), JSON.stringify(v));
     }
+  });
+
+  test('any password is refused or changes only its own set line (property)', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', minLength: 1, maxLength: 40 }), (pw) => {
+      let script: string;
+      try {
+        script = renderInstallCmd(cmdValues({ sharePassword: pw }));
+      } catch (e) {
+        assert.ok(isAnswerFileError('sharePassword')(e));
+        assert.match(pw, /[&|<>^%"!]|[^\x20-\x7E]/, 'only metacharacters and non-printables are refused');
+        return;
+      }
+      const got = lines(script);
+      assert.equal(got.length, base.length);
+      const diff = got.filter((l, i) => l !== base[i]);
+      assert.deepEqual(diff, pw === cmdValues().sharePassword ? [] : [`set "VIZOR_PASSWORD=${pw}"`]);
+    }), { numRuns: 500 });
   });
 
   test('safe but unusual values are kept verbatim', () => {
