@@ -29,7 +29,36 @@ function taskFrom(kind: string, scriptFile: string | undefined, command: string)
   return { kind } as NodeTask;
 }
 
-const describeTask = (t: NodeTask) => t.kind;
+/** Options of `set-task linux-install`. */
+interface LinuxOptions {
+  iso?: string;
+  family?: string;
+  value?: string[];
+  kernelArgs?: string;
+}
+
+const collect = (v: string, all: string[] = []) => [...all, v];
+
+/** Builds a linux-install task for `--iso`, taking the family from the catalog unless given. */
+async function linuxTaskFrom(app: { store: import('../store/index.js').Store }, o: LinuxOptions, command: string): Promise<NodeTask> {
+  const { linuxFamilyOf, makeLinuxInstallTask } = await import('../boot/index.js');
+  if (!o.iso || !/^\d+$/.test(o.iso)) throw new UsageError('task linux-install needs --iso <id> (see vizor catalog list --kind linux-installer)', command);
+  const iso = app.store.query.getIso(o.iso);
+  if (!iso.linux) throw new UsageError(`ISO ${o.iso} is not a Linux installer the catalog recognised`, command);
+  const family = o.family ?? linuxFamilyOf(iso.linux.distro);
+  if (!family) throw new UsageError(`cannot tell the installer family of distro "${iso.linux.distro}": pass --family debian or rhel`, command);
+  const values: Record<string, string> = {};
+  for (const kv of o.value ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--value must be name=value, got "${kv}"`, command);
+    values[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const task = makeLinuxInstallTask({ isoId: iso.id, family: family as 'debian' | 'rhel', values, ...(o.kernelArgs ? { kernelArgs: o.kernelArgs } : {}) });
+  if ('problem' in task) throw new UsageError(task.problem, command);
+  return task;
+}
+
+const describeTask = (t: NodeTask) => (t.kind === 'linux-install' ? `linux-install (ISO ${String(t.isoId)}, ${String(t.family)})` : t.kind);
 
 /** `vizor node add|list|show|remove|set-task` */
 export function registerNode(program: Command): void {
@@ -82,10 +111,14 @@ export function registerNode(program: Command): void {
     .command('set-task')
     .description('set what a machine boots into next')
     .argument('<node>', 'MAC address or name')
-    .argument('<task>', 'default, local, menu, register, script')
+    .argument('<task>', 'default, local, menu, register, script, linux-install')
     .option('--script <file>', 'iPXE script for task script')
-    .action(async (ref: string, task: string, o: { script?: string }, cmd: Command) => {
-      const row = await withApp(cmd, (app) => app.store.nodes.setTask(ref, taskFrom(task, o.script, 'node set-task')));
+    .option('--iso <id>', 'cataloged Linux installer ISO for task linux-install')
+    .option('--family <family>', 'debian (preseed) or rhel (kickstart); default from the ISO')
+    .option('--value <name=value>', 'answer-file value, repeatable (hostname, root_password_hash, user_password_hash, username, disk, locale, keyboard, timezone, mirror_host, mirror_dir...)', collect)
+    .option('--kernel-args <args>', 'extra kernel arguments for the installer, e.g. console=ttyS0,115200n8')
+    .action(async (ref: string, task: string, o: { script?: string } & LinuxOptions, cmd: Command) => {
+      const row = await withApp(cmd, async (app) => app.store.nodes.setTask(ref, task === 'linux-install' ? await linuxTaskFrom(app, o, 'node set-task') : taskFrom(task, o.script, 'node set-task')));
       if (globalOptions(cmd).json) printJson(row);
       else process.stdout.write(`node ${row.mac}: task ${describeTask(row.task)}\n`);
     });

@@ -5,7 +5,8 @@ import type { Logger } from '../../log/index.js';
 import type { Store } from '../../store/index.js';
 import type { PeerDirectory } from '../peers.js';
 import type { TemplateRenderer } from '../../templates/index.js';
-import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask } from './script.js';
+import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask, type LinuxTreeLookup } from './script.js';
+import { answersRoutes } from './answer-routes.js';
 
 /** What the boot routes need. */
 export interface BootRouterOptions {
@@ -25,6 +26,14 @@ export interface BootRouterOptions {
  */
 export function bootRouter(o: BootRouterOptions): Router {
   const router = express.Router();
+  const linuxTree: LinuxTreeLookup = (id) => {
+    try {
+      const iso = o.store.query.getIso(String(id));
+      return iso.missing ? null : iso.linux;
+    } catch {
+      return null;
+    }
+  };
 
   router.get('/boot/ipxe', (req: Request, res: Response) => {
     const q = parseIpxeQuery(req.query as Record<string, unknown>);
@@ -40,7 +49,7 @@ export function bootRouter(o: BootRouterOptions): Router {
     }
     let node = o.store.nodes.find(q.mac);
     if (!node && o.defaultTask === 'register') node = o.store.nodes.add({ mac: q.mac, uuid: q.uuid, task: { kind: 'register' } });
-    const plan = planScript(node, q, o.defaultTask, scriptUrl);
+    const plan = planScript(node, q, o.defaultTask, scriptUrl, linuxTree);
     let script: string;
     try {
       script = o.renderer.render(plan.template, plan.context);
@@ -54,6 +63,8 @@ export function bootRouter(o: BootRouterOptions): Router {
     o.store.nodes.record(q.mac, 'http-script', { task: plan.task, known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
     res.type('text/plain').send(script);
   });
+
+  answersRoutes(router, o);
 
   router.get('/boot/:file', (req: Request, res: Response) => {
     const file = String(req.params.file);

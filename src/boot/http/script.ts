@@ -1,4 +1,5 @@
 import { normaliseMac, type NodeRow } from '../../store/index.js';
+import { asLinuxInstall, planLinuxBoot, type LinuxTreePaths } from './answers.js';
 
 /** What iPXE tells vizor about itself when it fetches its script. */
 export interface IpxeQuery {
@@ -49,11 +50,15 @@ export interface ScriptPlan {
   readonly context: Record<string, unknown>;
 }
 
+/** Looks up the kernel and initrd of a cataloged ISO; null when it is not a Linux installer. */
+export type LinuxTreeLookup = (isoId: number) => LinuxTreePaths | null;
+
 /**
  * Decides a node's iPXE script from its task (or the configured default when the node
- * is unknown or has the default task). Later issues add install tasks.
+ * is unknown or has the default task). `linuxTree` serves linux-install tasks; without
+ * it they wait like any task this build cannot serve.
  */
-export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: DefaultTask, scriptUrl: string): ScriptPlan {
+export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: DefaultTask, scriptUrl: string, linuxTree?: LinuxTreeLookup): ScriptPlan {
   const task = !node || node.task.kind === 'default' ? defaultTask : node.task.kind;
   const base = { mac: q.mac, name: node?.name ?? null, scriptUrl, retrySeconds: 10, timeoutMs: 5000 };
   switch (task) {
@@ -65,10 +70,19 @@ export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: Defa
       return { template: 'ipxe/register.ipxe.njk', task, context: base };
     case 'script':
       return { template: 'ipxe/script.ipxe.njk', task, context: { ...base, script: String((node!.task as { script?: unknown }).script ?? '') } };
+    case 'linux-install': {
+      const linux = node && linuxTree ? asLinuxInstall(node.task) : null;
+      if (!linux) break;
+      const boot = planLinuxBoot(linux, linuxTree!(linux.isoId), new URL(scriptUrl).origin, node!.name ?? `node-${q.mac.replace(/:/g, '')}`);
+      // An ISO that is gone or not bootable: wait and ask again, saying why.
+      if ('problem' in boot) return { template: 'ipxe/register.ipxe.njk', task: `unavailable:${task}`, context: { ...base, problem: boot.problem } };
+      return { template: 'ipxe/linux-install.ipxe.njk', task, context: { ...base, ...boot, isoId: linux.isoId, family: linux.family } };
+    }
     default:
-      // A task this build cannot serve yet: wait and ask again rather than boot something wrong.
-      return { template: 'ipxe/register.ipxe.njk', task: `unsupported:${task}`, context: base };
+      break;
   }
+  // A task this build cannot serve yet: wait and ask again rather than boot something wrong.
+  return { template: 'ipxe/register.ipxe.njk', task: `unsupported:${task}`, context: base };
 }
 
 /** The URL iPXE uses to ask again, built from the Host it used (validated) and the checked query. */
