@@ -12,9 +12,12 @@ import { startVizorInLab, vizorCli, type LabVizor } from '../../helpers/vizor-la
 import { DEBIAN_NETBOOT_DIR, debianNetbootIso, waitForEvent } from '../../helpers/linux-iso.js';
 
 const PRESEED_TIMEOUT = 600_000;
-const skip = existsSync(`${DEBIAN_NETBOOT_DIR}/linux`) ? false : `needs the Debian package debian-installer-12-netboot-amd64 (${DEBIAN_NETBOOT_DIR})`;
+// A missing prerequisite fails the run with what to install; it never skips.
+if (!existsSync(`${DEBIAN_NETBOOT_DIR}/linux`)) {
+  throw new Error(`the Linux install end-to-end test needs the Debian package debian-installer-12-netboot-amd64 (${DEBIAN_NETBOOT_DIR}/linux is missing): run bash scripts/deps.sh`);
+}
 
-describe('Linux install: the Debian installer boots from vizor and fetches its preseed', { timeout: 900_000, skip }, () => {
+describe('Linux install: the Debian installer boots from vizor and fetches its preseed', { timeout: 900_000 }, () => {
   let lab: Lab;
   let vizor: LabVizor;
   let vm: Vm;
