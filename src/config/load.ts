@@ -20,6 +20,8 @@ export interface LoadConfigOptions {
   readonly explicitFile?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly home?: string;
+  /** The system-wide file; default /etc/vizor/vizor.yaml (tests point it elsewhere). */
+  readonly systemFile?: string;
   /** Values from command-line flags, as dotted paths (`http.port`), applied last. */
   readonly flags?: Readonly<Record<string, unknown>>;
 }
@@ -34,7 +36,7 @@ export function configSearchPath(opts: LoadConfigOptions = {}): { file: string; 
   if (opts.explicitFile) out.push({ file: opts.explicitFile, required: true });
   if (env.VIZOR_CONFIG) out.push({ file: env.VIZOR_CONFIG, required: true });
   out.push({ file: join(opts.home ?? env.HOME ?? homedir(), '.config/vizor/vizor.yaml'), required: false });
-  out.push({ file: '/etc/vizor/vizor.yaml', required: false });
+  out.push({ file: opts.systemFile ?? '/etc/vizor/vizor.yaml', required: false });
   return out;
 }
 

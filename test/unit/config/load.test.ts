@@ -12,13 +12,12 @@ function tempHome(): string {
 describe('loadConfig', () => {
   test('built-in defaults apply when no file exists', () => {
     const home = tempHome();
-    const { config, file } = loadConfig({ env: {}, home });
-    // /etc/vizor/vizor.yaml may exist on an appliance; on a build machine it does not.
-    if (file === null) {
-      assert.equal(config.http.port, 8080);
-      assert.equal(config.log.level, 'info');
-      assert.equal(config.dataDir, '/var/lib/vizor');
-    }
+    const { config, file } = loadConfig({ env: {}, home, systemFile: join(home, 'no-such-vizor.yaml') });
+    assert.equal(file, null);
+    assert.equal(config.http.port, 8080);
+    assert.equal(config.log.level, 'info');
+    assert.equal(config.dataDir, '/var/lib/vizor');
+    assert.equal(config.boot.dhcp.mode, 'off', 'network services are off until configured');
   });
 
   test('search order: --config, then $VIZOR_CONFIG, then ~/.config, then /etc', () => {
@@ -73,7 +72,7 @@ describe('loadConfig', () => {
   test('env problems name the variable as their origin', () => {
     const home = tempHome();
     try {
-      loadConfig({ env: { VIZOR_HTTP_PORT: '99999' }, home });
+      loadConfig({ env: { VIZOR_HTTP_PORT: '99999' }, home, systemFile: join(home, 'none.yaml') });
       assert.fail('expected ConfigError');
     } catch (err) {
       assert.ok(err instanceof ConfigError);
@@ -100,7 +99,8 @@ describe('loadConfig', () => {
   });
 
   test('the returned configuration is frozen', () => {
-    const { config } = loadConfig({ env: {}, home: tempHome() });
+    const home = tempHome();
+    const { config } = loadConfig({ env: {}, home, systemFile: join(home, 'none.yaml') });
     assert.ok(Object.isFrozen(config));
   });
 });
