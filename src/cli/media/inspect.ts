@@ -20,7 +20,7 @@ export function renderInspect(r: InspectReport): string {
   out.push(`Volume:       ${r.volume.label || '(no label)'}`);
   out.push(`File systems: ${fsList.join(', ')} (reading ${r.volume.preferred})`);
   out.push(`Kind:         ${KIND_TEXT[r.kind]}`);
-  out.push(`Boot:         ${r.boot ? '' : 'not bootable (no El Torito catalog)'}`);
+  out.push(r.boot ? 'Boot entries:' : 'Boot:         not bootable (no El Torito catalog)');
   if (r.boot) out.push(...renderBootEntries(r.boot).map((l) => `  ${l}`));
   if (r.windows) {
     const img = r.windows.installImage;
