@@ -7,6 +7,7 @@ import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { renderSmbConf, SMB_STATE_DIRS } from '../../src/exposure/index.js';
 
 const run = promisify(execFile);
 const SMBD = '/usr/sbin/smbd';
@@ -81,46 +82,15 @@ async function makeReadable(path: string): Promise<void> {
   if (s.isDirectory()) for (const name of await readdir(path)) await makeReadable(join(path, name));
 }
 
-const STATE_DIRS = ['private', 'lock', 'state', 'cache', 'run', 'ncalrpc', 'bind-dns'];
-
+/** The default configuration: vizor's own smb.conf generator, so these tests run on it too. */
 function smbConf(dir: string, port: number, opts: SambaOptions): string {
-  const global = [
-    '[global]',
-    'server role = standalone server',
-    `netbios name = VIZORTEST`,
-    `smb ports = ${port}`,
-    'interfaces = 127.0.0.1',
-    'bind interfaces only = yes',
-    'disable netbios = yes',
-    `private dir = ${dir}/private`,
-    `lock directory = ${dir}/lock`,
-    `state directory = ${dir}/state`,
-    `cache directory = ${dir}/cache`,
-    `pid directory = ${dir}/run`,
-    `ncalrpc dir = ${dir}/ncalrpc`,
-    `binddns dir = ${dir}/bind-dns`,
-    `log file = ${dir}/log.smbd`,
-    'log level = 1',
-    'max log size = 0',
-    `passdb backend = tdbsam:${dir}/passdb.tdb`,
-    'usershare path =',
-    'server signing = mandatory',
-    'server min protocol = SMB2_02',
-    'load printers = no',
-    'printing = bsd',
-    'printcap name = /dev/null',
-    'disable spoolss = yes',
-    'map to guest = never',
-    'restrict anonymous = 2',
-  ];
-  const shares = Object.entries(opts.shares).flatMap(([name, path]) => [
-    `[${name}]`,
-    `path = ${path}`,
-    `read only = ${opts.writable ? 'no' : 'yes'}`,
-    'guest ok = no',
-    `valid users = ${opts.user}`,
-  ]);
-  return [...global, ...shares, ''].join('\n');
+  return renderSmbConf({
+    listen: ['127.0.0.1'],
+    port,
+    stateDir: dir,
+    netbiosName: 'VIZORTEST',
+    shares: Object.entries(opts.shares).map(([name, path]) => ({ name, path, writable: !!opts.writable, users: [opts.user] })),
+  });
 }
 
 async function waitForPort(port: number, child: ChildProcess, logFile: string, timeoutMs = 15_000): Promise<void> {
@@ -166,7 +136,7 @@ export async function startSamba(opts: SambaOptions): Promise<SambaServer> {
   try {
     const port = await freePort();
     const configFile = join(dir, 'smb.conf');
-    for (const sub of STATE_DIRS) await mkdir(join(dir, sub), { mode: sub === 'private' ? 0o700 : 0o755 });
+    for (const sub of SMB_STATE_DIRS) await mkdir(join(dir, sub), { mode: sub === 'private' ? 0o700 : 0o755 });
     await writeFile(configFile, opts.config ? opts.config(dir, port) : smbConf(dir, port, opts));
     await addSambaUser(configFile, opts.user, opts.password);
     // setpriv (util-linux) stops smbd if this test process dies without calling stop().

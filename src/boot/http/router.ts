@@ -66,6 +66,10 @@ export function bootRouter(o: BootRouterOptions): Router {
 
   answersRoutes(router, o);
 
+  // Resolved once: the boot folder does not move while vizor runs.
+  let bootRoot: string | null = null;
+  const rootOf = (): string => (bootRoot ??= existsSync(o.bootFilesDir) ? realpathSync(o.bootFilesDir) : o.bootFilesDir);
+
   router.get('/boot/:file', (req: Request, res: Response) => {
     const file = String(req.params.file);
     // Only plain names inside the boot folder: no dot-files, no traversal, no symlink escape.
@@ -81,7 +85,7 @@ export function bootRouter(o: BootRouterOptions): Router {
       res.status(404).end();
       return;
     }
-    const root = existsSync(o.bootFilesDir) ? realpathSync(o.bootFilesDir) : o.bootFilesDir;
+    const root = rootOf();
     if (!real.startsWith(root + sep) || !statSync(real).isFile()) {
       res.status(404).end();
       return;

@@ -35,21 +35,22 @@ describe('choosing the SMB client', () => {
     assert.equal(kernelHasNfs(f), true);
   });
 
-  test('smbClient=kernel on a machine without CIFS fails clearly', async () => {
-    if (probeCifs().kernelHasCifs) return assert.ok(true, 'this kernel has CIFS: nothing to prove here');
+  test('smbClient=kernel fails clearly: what is missing, or (with CIFS) the mount of a closed port', async () => {
+    const support = probeCifs();
+    const ready = chooseSmbClient('kernel', support).missing === null;
     await assert.rejects(
-      openAccess('x', { kind: 'smb', host: '127.0.0.1', port: 1, share: 's', path: '', domain: null, user: 'u' }, 'p', tmpdir(), 'kernel'),
-      (e: unknown) => e instanceof SourceUnavailableError && /catalog.smbClient is 'kernel' but/.test(e.message),
+      openAccess('x', { kind: 'smb', host: '127.0.0.1', port: 1, share: 's', path: '', domain: null, user: 'u' }, 'p', mkdtempSync(join(tmpdir(), 'vizor-mnt-')), 'kernel'),
+      (e: unknown) => e instanceof SourceUnavailableError && (ready ? /cannot mount \/\/127\.0\.0\.1\/s/ : /catalog.smbClient is 'kernel' but/).test(e.message),
     );
   });
 });
 
 describe('NFS sources', () => {
-  test('without a kernel NFS client, opening says so and how to fix it', async () => {
-    if (kernelHasNfs()) return assert.ok(true, 'this kernel has NFS: the mount path is used instead');
+  test('an NFS source that cannot be read says why: no kernel client, or the failed mount', async () => {
+    const expected = kernelHasNfs() ? /cannot mount 127\.0\.0\.1:\/export/ : /this kernel has no NFS client .*nfs-common/;
     await assert.rejects(
-      openAccess('nas', { kind: 'nfs', host: '127.0.0.1', exportPath: '/export' }, null, tmpdir()),
-      (e: unknown) => e instanceof SourceUnavailableError && /this kernel has no NFS client .*nfs-common/.test(e.message),
+      openAccess('nas', { kind: 'nfs', host: '127.0.0.1', exportPath: '/export' }, null, mkdtempSync(join(tmpdir(), 'vizor-mnt-'))),
+      (e: unknown) => e instanceof SourceUnavailableError && expected.test(e.message),
     );
   });
 });
