@@ -71,6 +71,25 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    exposure: z
+      .object({
+        /** vizor's own smbd serving ISO contents and status shares to WinPE (windows-install tasks). */
+        smb: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** Addresses smbd listens on; default: the boot advertise address. */
+            listen: z.array(z.ipv4()).default([]),
+            port: z.number().int().min(1).max(65535).default(445),
+          })
+          .strict()
+          .prefault({}),
+        /** How ISO contents become a directory for smbd: kernel loop mount when possible, else FUSE. */
+        mountMethod: z.enum(['auto', 'fuse', 'loop']).default('auto'),
+        /** Unmount an ISO this long after its last holder released it. */
+        mountIdleSeconds: z.number().int().min(0).max(86400).default(300),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -86,4 +105,5 @@ export const envOverrides: Readonly<Record<string, { path: readonly string[]; ty
   VIZOR_SECRETS_KEY_FILE: { path: ['secrets', 'keyFile'], type: 'string' },
   VIZOR_SCAN_CONCURRENCY: { path: ['catalog', 'scanConcurrency'], type: 'number' },
   VIZOR_SMB_CLIENT: { path: ['catalog', 'smbClient'], type: 'string' },
+  VIZOR_SMB_PORT: { path: ['exposure', 'smb', 'port'], type: 'number' },
 };

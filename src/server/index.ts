@@ -19,6 +19,21 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Each path's on-ISO spelling (found case-insensitively), or null when absent. */
+async function findInIso(isos: OpenIsoCache, id: number, paths: readonly string[]): Promise<(string | null)[]> {
+  const lease = await isos.get(id);
+  try {
+    const out: (string | null)[] = [];
+    for (const p of paths) {
+      const hit = await lease.image.find(p);
+      out.push(hit && !hit.node.isDirectory ? hit.path.replace(/^\/+/, '') : null);
+    }
+    return out;
+  } finally {
+    lease.release();
+  }
+}
+
 /** Where boot binaries are kept: boot.tftp.root, else <dataDir>/boot. */
 export function bootFilesDir(config: VizorConfig): string {
   return config.boot.tftp.root ?? join(config.dataDir, 'boot');
@@ -44,7 +59,11 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     const httpLog = log.child({ subsystem: 'http' });
     const app = createHttpApp(
       [
-        bootRouter({ store, peers, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: httpLog }),
+        bootRouter({
+          store, peers, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: httpLog,
+          isoFiles: (id, paths) => findInIso(isos, id, paths),
+          secret: (name) => secrets.get(name),
+        }),
         mediaRouter({
           isos,
           log: httpLog,

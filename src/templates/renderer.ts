@@ -46,6 +46,8 @@ export class TemplateRenderer {
       if (!IPXE_SAFE.test(s)) throw new Error(`value not safe in an iPXE script: ${JSON.stringify(s.slice(0, 60))}`);
       return s;
     });
+    // For messages shown with `echo`: anything unsafe becomes `_`, so a message always renders.
+    this.env.addFilter('ipxe_text', (value: unknown) => [...String(value ?? '')].map((c) => (IPXE_SAFE.test(c) ? c : '_')).join('').slice(0, 300));
   }
 
   /** Renders `name` (relative to the folder) with `context`. */

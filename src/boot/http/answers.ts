@@ -123,25 +123,31 @@ export function planLinuxBoot(task: LinuxInstallTask, tree: LinuxTreePaths | nul
   return { kernelUrl: `${media}/${mediaPath(tree.kernelPath)}`, initrdUrl: `${media}/${mediaPath(tree.initrdPath)}`, args: args.join(' '), answerUrl };
 }
 
-/** The node whose linux-install task holds `token`, or null. */
-export function nodeForToken(nodes: readonly NodeRow[], token: string): { node: NodeRow; task: LinuxInstallTask } | null {
+/** The node whose task (as `parse` reads it) holds `token`, or null. */
+export function nodeForToken<T extends { readonly token: string }>(nodes: readonly NodeRow[], token: string, parse: (task: NodeTask) => T | null): { node: NodeRow; task: T } | null {
   if (!isAnswerToken(token)) return null;
   for (const node of nodes) {
-    const task = asLinuxInstall(node.task);
+    const task = parse(node.task);
     if (task && task.token === token) return { node, task };
   }
   return null;
 }
 
 /**
- * Decides whether an answer request is served: the token must belong to a node, and when
- * the requesting address is known to belong to a MAC it must be that node's MAC.
+ * Decides whether an answer request is served: the token must belong to a node's task of
+ * the kind `parse` accepts, and when the requesting address is known to belong to a MAC it
+ * must be that node's MAC.
  */
-export function authoriseAnswer(nodes: readonly NodeRow[], token: string, peerMac: string | null): { node: NodeRow; task: LinuxInstallTask } | { refused: 'unknown-token' | 'mac-mismatch' } {
-  const hit = nodeForToken(nodes, token);
+export function authoriseTask<T extends { readonly token: string }>(nodes: readonly NodeRow[], token: string, peerMac: string | null, parse: (task: NodeTask) => T | null): { node: NodeRow; task: T } | { refused: 'unknown-token' | 'mac-mismatch' } {
+  const hit = nodeForToken(nodes, token, parse);
   if (!hit) return { refused: 'unknown-token' };
   if (peerMac && peerMac !== hit.node.mac) return { refused: 'mac-mismatch' };
   return hit;
+}
+
+/** authoriseTask for linux-install tasks. */
+export function authoriseAnswer(nodes: readonly NodeRow[], token: string, peerMac: string | null): { node: NodeRow; task: LinuxInstallTask } | { refused: 'unknown-token' | 'mac-mismatch' } {
+  return authoriseTask(nodes, token, peerMac, asLinuxInstall);
 }
 
 /**

@@ -5,8 +5,11 @@ import type { Logger } from '../../log/index.js';
 import type { Store } from '../../store/index.js';
 import type { PeerDirectory } from '../peers.js';
 import type { TemplateRenderer } from '../../templates/index.js';
-import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask, type LinuxTreeLookup } from './script.js';
+import { parseIpxeQuery, planScript, scriptUrlFor, type DefaultTask, type LinuxTreeLookup, type WindowsBootFacts } from './script.js';
+import { asWindowsInstall, WINPE_FILES } from './windows.js';
+import type { NodeRow } from '../../store/index.js';
 import { answersRoutes } from './answer-routes.js';
+import { windowsAnswerRoutes } from './windows-routes.js';
 
 /** What the boot routes need. */
 export interface BootRouterOptions {
@@ -18,6 +21,13 @@ export interface BootRouterOptions {
   /** Folder of boot binaries (ipxe.efi, snponly.efi, undionly.kpxe...) also served over HTTP. */
   readonly bootFilesDir: string;
   readonly log: Logger;
+  /**
+   * Finds paths inside a cataloged ISO case-insensitively, giving each one's on-ISO path or
+   * null; windows-install tasks need it (without it they wait like unsupported tasks).
+   */
+  readonly isoFiles?: (isoId: number, paths: readonly string[]) => Promise<(string | null)[]>;
+  /** Answer-file rendering needs secrets (Administrator and share passwords). */
+  readonly secret?: (name: string) => string | null;
 }
 
 /**
@@ -35,7 +45,23 @@ export function bootRouter(o: BootRouterOptions): Router {
     }
   };
 
-  router.get('/boot/ipxe', (req: Request, res: Response) => {
+  /** Resolves a windows-install node's boot files before the (synchronous) planning. */
+  const windowsFacts = async (node: NodeRow | null): Promise<WindowsBootFacts | undefined> => {
+    const win = node ? asWindowsInstall(node.task) : null;
+    if (!win || !o.isoFiles) return undefined;
+    const none = { bios: [], uefi: [] };
+    if (!existsSync(join(o.bootFilesDir, 'wimboot'))) {
+      return { found: none, problem: `wimboot is missing from ${o.bootFilesDir}: run appliance/setup.sh --wimboot <file>` };
+    }
+    try {
+      const [bios, uefi] = await Promise.all([o.isoFiles(win.isoId, WINPE_FILES.bios.map((f) => f.path)), o.isoFiles(win.isoId, WINPE_FILES.uefi.map((f) => f.path))]);
+      return { found: { bios: bios!, uefi: uefi! } };
+    } catch (err) {
+      return { found: none, problem: `ISO ${win.isoId} cannot be read: ${(err as Error).message}` };
+    }
+  };
+
+  router.get('/boot/ipxe', async (req: Request, res: Response) => {
     const q = parseIpxeQuery(req.query as Record<string, unknown>);
     if ('problem' in q) {
       o.log.debug({ peer: req.socket.remoteAddress, problem: q.problem }, 'bad /boot/ipxe request');
@@ -49,7 +75,8 @@ export function bootRouter(o: BootRouterOptions): Router {
     }
     let node = o.store.nodes.find(q.mac);
     if (!node && o.defaultTask === 'register') node = o.store.nodes.add({ mac: q.mac, uuid: q.uuid, task: { kind: 'register' } });
-    const plan = planScript(node, q, o.defaultTask, scriptUrl, linuxTree);
+    const windows = await windowsFacts(node);
+    const plan = planScript(node, q, o.defaultTask, scriptUrl, linuxTree, windows);
     let script: string;
     try {
       script = o.renderer.render(plan.template, plan.context);
@@ -60,10 +87,11 @@ export function bootRouter(o: BootRouterOptions): Router {
       return;
     }
     o.peers.learn((req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), q.mac);
-    o.store.nodes.record(q.mac, 'http-script', { task: plan.task, known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
+    o.store.nodes.record(q.mac, 'http-script', { task: plan.task, ...(plan.context.problem ? { problem: plan.context.problem } : {}), known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
     res.type('text/plain').send(script);
   });
 
+  windowsAnswerRoutes(router, o);
   answersRoutes(router, o);
 
   // Resolved once: the boot folder does not move while vizor runs.

@@ -1,5 +1,7 @@
 import { normaliseMac, type NodeRow } from '../../store/index.js';
 import { asLinuxInstall, planLinuxBoot, type LinuxTreePaths } from './answers.js';
+import { asWindowsInstall, planWindowsBoot } from './windows.js';
+import type { WindowsFirmware } from '../../templates/windows/index.js';
 
 /** What iPXE tells vizor about itself when it fetches its script. */
 export interface IpxeQuery {
@@ -58,7 +60,7 @@ export type LinuxTreeLookup = (isoId: number) => LinuxTreePaths | null;
  * is unknown or has the default task). `linuxTree` serves linux-install tasks; without
  * it they wait like any task this build cannot serve.
  */
-export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: DefaultTask, scriptUrl: string, linuxTree?: LinuxTreeLookup): ScriptPlan {
+export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: DefaultTask, scriptUrl: string, linuxTree?: LinuxTreeLookup, windows?: WindowsBootFacts): ScriptPlan {
   const task = !node || node.task.kind === 'default' ? defaultTask : node.task.kind;
   const base = { mac: q.mac, name: node?.name ?? null, scriptUrl, retrySeconds: 10, timeoutMs: 5000 };
   switch (task) {
@@ -78,11 +80,28 @@ export function planScript(node: NodeRow | null, q: IpxeQuery, defaultTask: Defa
       if ('problem' in boot) return { template: 'ipxe/register.ipxe.njk', task: `unavailable:${task}`, context: { ...base, problem: boot.problem } };
       return { template: 'ipxe/linux-install.ipxe.njk', task, context: { ...base, ...boot, isoId: linux.isoId, family: linux.family } };
     }
+    case 'windows-install': {
+      const win = node && windows ? asWindowsInstall(node.task) : null;
+      if (!win) break;
+      const problem = windows!.problem ?? null;
+      const boot = problem ? { problem } : planWindowsBoot(win, new URL(scriptUrl).origin, windows!.found);
+      if ('problem' in boot) return { template: 'ipxe/register.ipxe.njk', task: `unavailable:${task}`, context: { ...base, problem: boot.problem } };
+      return { template: 'ipxe/windows-install.ipxe.njk', task, context: { ...base, ...boot, isoId: win.isoId } };
+    }
     default:
       break;
   }
   // A task this build cannot serve yet: wait and ask again rather than boot something wrong.
   return { template: 'ipxe/register.ipxe.njk', task: `unsupported:${task}`, context: base };
+}
+
+/**
+ * What the router learned about a windows-install node's ISO before planning: the on-ISO
+ * path of each WINPE_FILES entry per firmware, or a problem (wimboot or the ISO missing).
+ */
+export interface WindowsBootFacts {
+  readonly found: Record<WindowsFirmware, readonly (string | null)[]>;
+  readonly problem?: string;
 }
 
 /** The URL iPXE uses to ask again, built from the Host it used (validated) and the checked query. */
