@@ -58,7 +58,57 @@ async function linuxTaskFrom(app: { store: import('../store/index.js').Store }, 
   return task;
 }
 
-const describeTask = (t: NodeTask) => (t.kind === 'linux-install' ? `linux-install (ISO ${String(t.isoId)}, ${String(t.family)})` : t.kind);
+/** Options of `set-task windows-install`. */
+interface WindowsOptions {
+  iso?: string;
+  release?: string;
+  arch?: string;
+  imageIndex?: string;
+  imageName?: string;
+  value?: string[];
+  adminPasswordFile?: string;
+  adminPasswordStdin?: boolean;
+}
+
+/**
+ * Builds a windows-install task. Fails here, at assignment time, when wimboot is not in the
+ * boot folder or the ISO lacks WinPE, rather than leaving a machine to fail at boot.
+ */
+async function windowsTaskFrom(app: import('./context.js').AppContext, mac: string, o: WindowsOptions, command: string): Promise<NodeTask> {
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { makeWindowsInstallTask } = await import('../boot/index.js');
+  const { bootFilesDir } = await import('../server/index.js');
+  const { readPassword } = await import('./secret-input.js');
+  const { SecretStore } = await import('../secrets/index.js');
+  if (!o.iso || !/^\d+$/.test(o.iso)) throw new UsageError('task windows-install needs --iso <id> (see vizor catalog list)', command);
+  const wimboot = join(bootFilesDir(app.config), 'wimboot');
+  if (!existsSync(wimboot)) {
+    throw new UsageError(`wimboot not found at ${wimboot}; Windows network installs need it and Debian does not ship it: run appliance/setup.sh --wimboot FILE, or copy a release from https://github.com/ipxe/wimboot/releases there`, command);
+  }
+  const iso = app.store.query.getIso(o.iso);
+  if (!iso.installImage || iso.editionList.length === 0) throw new UsageError(`ISO ${o.iso} is not a Windows install medium the catalog recognised (no install.wim/esd editions)`, command);
+  if (o.imageIndex && !iso.editionList.some((e) => e.index === Number(o.imageIndex))) throw new UsageError(`ISO ${o.iso} has no image ${o.imageIndex}: it has ${iso.editionList.map((e) => `${e.index} (${e.name ?? "?"})`).join(", ")}`, command);
+  if (o.imageIndex && o.imageName) throw new UsageError('give --image-index or --image-name, not both', command);
+  const image = o.imageName ? { name: o.imageName } : { index: Number(o.imageIndex ?? '1') };
+  const values: Record<string, string> = {};
+  for (const kv of o.value ?? []) {
+    const eq = kv.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--value must be name=value, got "${kv}"`, command);
+    values[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  const password = await readPassword({ passwordFile: o.adminPasswordFile, passwordStdin: o.adminPasswordStdin }, command);
+  if (!password) throw new UsageError('the Administrator password is needed: --admin-password-file FILE or --admin-password-stdin', command);
+  const secretName = `node-admin:${mac}`;
+  const task = makeWindowsInstallTask({ isoId: iso.id, version: o.release ?? '', arch: o.arch ?? 'amd64', image, adminPasswordSecret: secretName, values });
+  if ('problem' in task) throw new UsageError(task.problem, command);
+  new SecretStore(app.store.secrets, app.config.secrets.keyFile).set(secretName, password);
+  return task;
+}
+
+const describeTask = (t: NodeTask) =>
+  t.kind === 'linux-install' ? `linux-install (ISO ${String(t.isoId)}, ${String(t.family)})`
+    : t.kind === 'windows-install' ? `windows-install (ISO ${String(t.isoId)}, ${String(t.version)})` : t.kind;
 
 /** `vizor node add|list|show|remove|set-task` */
 export function registerNode(program: Command): void {
@@ -111,14 +161,26 @@ export function registerNode(program: Command): void {
     .command('set-task')
     .description('set what a machine boots into next')
     .argument('<node>', 'MAC address or name')
-    .argument('<task>', 'default, local, menu, register, script, linux-install')
+    .argument('<task>', 'default, local, menu, register, script, linux-install, windows-install')
     .option('--script <file>', 'iPXE script for task script')
     .option('--iso <id>', 'cataloged Linux installer ISO for task linux-install')
     .option('--family <family>', 'debian (preseed) or rhel (kickstart); default from the ISO')
     .option('--value <name=value>', 'answer-file value, repeatable (hostname, root_password_hash, user_password_hash, username, disk, locale, keyboard, timezone, mirror_host, mirror_dir...)', collect)
     .option('--kernel-args <args>', 'extra kernel arguments for the installer, e.g. console=ttyS0,115200n8')
-    .action(async (ref: string, task: string, o: { script?: string } & LinuxOptions, cmd: Command) => {
-      const row = await withApp(cmd, async (app) => app.store.nodes.setTask(ref, task === 'linux-install' ? await linuxTaskFrom(app, o, 'node set-task') : taskFrom(task, o.script, 'node set-task')));
+    .option('--release <id>', 'windows-install: windows-7, windows-8.1, windows-10, windows-11, server-2012r2 ... server-2025')
+    .option('--arch <arch>', 'windows-install: x86, amd64 or arm64', 'amd64')
+    .option('--image-index <n>', 'windows-install: install.wim image index (see vizor catalog show)')
+    .option('--image-name <name>', 'windows-install: install.wim image name')
+    .option('--admin-password-file <file>', 'windows-install: file holding the Administrator password')
+    .option('--admin-password-stdin', 'windows-install: read the Administrator password from stdin')
+    .action(async (ref: string, task: string, o: { script?: string } & LinuxOptions & WindowsOptions, cmd: Command) => {
+      const row = await withApp(cmd, async (app) => {
+        const mac = app.store.nodes.get(ref).mac;
+        const next = task === 'linux-install' ? await linuxTaskFrom(app, o, 'node set-task')
+          : task === 'windows-install' ? await windowsTaskFrom(app, mac, o, 'node set-task')
+          : taskFrom(task, o.script, 'node set-task');
+        return app.store.nodes.setTask(ref, next);
+      });
       if (globalOptions(cmd).json) printJson(row);
       else process.stdout.write(`node ${row.mac}: task ${describeTask(row.task)}\n`);
     });
