@@ -26,6 +26,35 @@
       "sources": ["native/net.c"],
       "cflags": ["-std=gnu11", "-Wall", "-Wextra"],
       "defines": ["NAPI_VERSION=8"]
+    },
+    {
+      # build/Release/vizor-isofs (native/isofs.c): the read-only FUSE file system that shows
+      # an ISO's files for the Samba share. Needs libfuse3-dev (pkg-config fuse3); without it
+      # nothing is built and mounting fails at run time with MOUNT_HELPER_MISSING. SMB-backed
+      # images also need libsmbclient-dev.
+      "target_name": "vizor-isofs",
+      "variables": {
+        "has_fuse3": "<!(sh -c 'pkg-config --exists fuse3 2>/dev/null && echo 1 || echo 0')"
+      },
+      "conditions": [
+        ["has_fuse3==1 and has_smbclient==1", {
+          "type": "executable",
+          "sources": ["native/isofs.c"],
+          "cflags": ["-std=gnu11", "-Wall", "-Wextra", "<!@(pkg-config --cflags fuse3 smbclient)"],
+          "libraries": ["<!@(pkg-config --libs fuse3 smbclient)"],
+          "defines": ["VZ_HAVE_SMB", "_FILE_OFFSET_BITS=64"]
+        }],
+        ["has_fuse3==1 and has_smbclient==0", {
+          "type": "executable",
+          "sources": ["native/isofs.c"],
+          "cflags": ["-std=gnu11", "-Wall", "-Wextra", "<!@(pkg-config --cflags fuse3)"],
+          "libraries": ["<!@(pkg-config --libs fuse3)"],
+          "defines": ["_FILE_OFFSET_BITS=64"]
+        }],
+        ["has_fuse3==0", {
+          "type": "none"
+        }]
+      ]
     }
   ]
 }

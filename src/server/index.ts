@@ -11,11 +11,22 @@ import { SecretStore } from '../secrets/index.js';
 import { createHttpApp, listen } from './http.js';
 import { resolveInterfaces } from './interfaces.js';
 import { startBootServices } from './boot-services.js';
+import { startSmbExposure } from './smb-exposure.js';
+
+/** vizor's SMB exposure while it runs (windows-install tasks). */
+export interface RunningExposure {
+  readonly smbPort: number;
+  /** Brings accounts, mounts and shares in line with the tasks now (it also runs every 10 s). */
+  reconcile(): Promise<void>;
+  /** Turns new status-share lines into node events now (it also runs every 2 s). */
+  pollStatus(): Promise<number>;
+}
 
 /** A running vizor service. */
 export interface RunningServer {
   readonly httpPort: number;
   readonly store: Store;
+  readonly exposure: RunningExposure | null;
   stop(): Promise<void>;
 }
 
@@ -85,10 +96,12 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
       const ifaces = resolveInterfaces(config.boot.interfaces);
       stops.unshift(...(await startBootServices({ config, ifaces, httpPort, filesDir, store, peers, log })));
     }
+    const exposure = config.exposure.smb.enabled ? await startSmbExposure({ config, store, isos, secrets, log, stops }) : null;
     ready = true;
     return {
       httpPort,
       store,
+      exposure,
       stop: async () => {
         ready = false;
         for (const s of stops) await s().catch((err) => log.error({ err }, 'error while stopping'));
