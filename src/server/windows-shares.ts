@@ -65,6 +65,8 @@ export class WindowsShares {
   private held = new Map<string, number>(); // account -> isoId it holds a mount for
   private offsets = new Map<string, number>();
   private offsetsLoaded = false;
+  /** reconcile and pollStatus run one at a time, timer and callers alike (no double events). */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: WindowsSharesOptions) {}
 
@@ -77,8 +79,27 @@ export class WindowsShares {
     return out;
   }
 
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Brings accounts, mounts and shares in line with the tasks; safe to call repeatedly. */
-  async reconcile(): Promise<void> {
+  reconcile(): Promise<void> {
+    return this.serial(() => this.reconcileNow());
+  }
+
+  /**
+   * Reads new lines of each node's `<mac>.log` on its status share and records each stage
+   * as an `install-stage` event; `setup-done` switches the node to boot from disk next.
+   * Returns how many events it recorded.
+   */
+  pollStatus(): Promise<number> {
+    return this.serial(() => this.pollStatusNow());
+  }
+
+  private async reconcileNow(): Promise<void> {
     const want = this.desired();
     const shares = new Map<string, SmbShare>();
     const wanted = new Set(want.map((d) => d.names.account));
@@ -122,11 +143,7 @@ export class WindowsShares {
     }
   }
 
-  /**
-   * Reads new lines of each node's `<mac>.log` on its status share and records each stage
-   * as an `install-stage` event; `setup-done` switches the node to boot from disk next.
-   */
-  async pollStatus(): Promise<number> {
+  private async pollStatusNow(): Promise<number> {
     await this.loadOffsets();
     let recorded = 0;
     for (const d of this.desired()) {
