@@ -110,6 +110,32 @@ describe('SMB exposure of a windows-install task (real smbd, real mount)', () =>
     }
   });
 
+  test('a share added for another task reloads smbd without dropping a connected client', async () => {
+    const whole = readFileSync(join(extracted, 'sources/install.wim'));
+    const client = await SmbClient.connect({ host: '127.0.0.1', port, share: names().mediaShare, user: names().account, password: password() });
+    try {
+      const src = await client.openSource('sources/install.wim');
+      assert.ok(Buffer.from(await src.read(0, 1024)).equals(whole.subarray(0, 1024)));
+      const other = makeWindowsInstallTask({ isoId: task.isoId, version: 'windows-10', arch: 'amd64', image: { index: 1 }, adminPasswordSecret: 'admin' });
+      assert.ok(!('problem' in other));
+      server.store.nodes.add({ mac: '52:54:00:77:00:06', task: other });
+      await server.exposure!.reconcile();
+      const conf = readFileSync(join(dataDir, 'smb', 'smb.conf'), 'utf8');
+      assert.match(conf, new RegExp(`\\[${windowsShareNames(other).statusShare}\\]`), 'the new status share is configured');
+      assert.match(conf, new RegExp(`valid users = ${names().account} ${windowsShareNames(other).account}`), 'both accounts may read the one ISO share');
+      // The open handle and session still work after the reload.
+      assert.ok(Buffer.from(await src.read(50_000, 4096)).equals(whole.subarray(50_000, 54_096)));
+      const ls = smbclient(windowsShareNames(other).statusShare, 'ls');
+      assert.match(ls.stdout + ls.stderr, /NT_STATUS_ACCESS_DENIED/, "one task's account cannot open another task's status share");
+      server.store.nodes.remove('52:54:00:77:00:06');
+      await server.exposure!.reconcile();
+      assert.ok(Buffer.from(await src.read(100_000, 4096)).equals(whole.subarray(100_000, 104_096)));
+      await src.close();
+    } finally {
+      await client.close();
+    }
+  });
+
   test('the ISO share refuses writes; the status share accepts them; no credentials, no access', () => {
     writeFileSync(join(work, 'probe.txt'), 'x');
     const put = smbclient(names().mediaShare, 'put probe.txt probe.txt');
