@@ -11,8 +11,11 @@ export interface AnswerRoutesOptions {
   readonly peers: PeerDirectory;
   readonly renderer: TemplateRenderer;
   readonly log: Logger;
+  /** Told of every stage a node's installer reports (builds follow their nodes with it). */
+  readonly onStage?: (mac: string, stage: string) => void;
 }
 
+const STAGE = /^[a-z][a-z0-9-]{0,39}$/;
 const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
 /** The catalog's codename of an ISO (e.g. bookworm), or null. */
@@ -49,7 +52,7 @@ export function answersRoutes(router: Router, o: AnswerRoutesOptions): void {
 
   router.get('/answers/:token/:file', (req: Request, res: Response, next) => {
     const file = String(req.params.file);
-    if (file === 'done') return next();
+    if (file === 'done' || file === 'stage') return next();
     const hit = authorise(req, res);
     if (!hit) return;
     const host = req.headers.host ?? '';
@@ -84,4 +87,20 @@ export function answersRoutes(router: Router, o: AnswerRoutesOptions): void {
   };
   router.get('/answers/:token/done', done);
   router.post('/answers/:token/done', done);
+
+  // An installer reports a stage (installer-started, disk-written...) as it goes.
+  const stage = (req: Request, res: Response) => {
+    const name = String(req.params.name);
+    if (!STAGE.test(name)) {
+      res.status(404).type('text/plain').send('not found\n');
+      return;
+    }
+    const hit = authorise(req, res);
+    if (!hit) return;
+    o.store.nodes.record(hit.node.mac, 'install-stage', { stage: name, source: 'http', peer: peerOf(req) });
+    o.onStage?.(hit.node.mac, name);
+    res.type('text/plain').send('ok\n');
+  };
+  router.get('/answers/:token/stage/:name', stage);
+  router.post('/answers/:token/stage/:name', stage);
 }

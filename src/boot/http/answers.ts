@@ -164,5 +164,5 @@ export function answerContext(node: NodeRow, task: LinuxInstallTask, base: strin
     username: 'vizor', user_fullname: 'vizor', root_password_hash: '', user_password_hash: '', disk: '',
     ...task.values,
   };
-  return { v, hostname, mac: node.mac, isoId: task.isoId, base, media: `${base}/media/${task.isoId}`, doneUrl: `${base}/answers/${task.token}/done` };
+  return { v, hostname, mac: node.mac, isoId: task.isoId, base, media: `${base}/media/${task.isoId}`, doneUrl: `${base}/answers/${task.token}/done`, stageUrl: `${base}/answers/${task.token}/stage` };
 }

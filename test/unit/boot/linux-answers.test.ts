@@ -56,7 +56,8 @@ describe('answer-file routes', () => {
     assert.match(body, /^d-i mirror\/http\/hostname string 127\.0\.0\.1:\d+$/m);
     assert.match(body, /^d-i mirror\/http\/directory string \/media\/4$/m);
     assert.match(body, /^d-i mirror\/suite string stable$/m, 'no catalog entry: the stable suite');
-    assert.match(body, new RegExp(`^d-i preseed/late_command string wget -q -O /dev/null http://127\\.0\\.0\\.1:\\d+/answers/${deb.task.token}/done`, 'm'));
+    assert.match(body, new RegExp(`^d-i preseed/early_command string wget -q -O /dev/null http://127\\.0\\.0\\.1:\\d+/answers/${deb.task.token}/stage/installer-started`, 'm'));
+    assert.match(body, new RegExp(`^d-i preseed/late_command string wget -q -O /dev/null http://127\\.0\\.0\\.1:\\d+/answers/${deb.task.token}/stage/disk-written \\|\\| true; wget -q -O /dev/null http://127\\.0\\.0\\.1:\\d+/answers/${deb.task.token}/done`, 'm'));
     assert.match(body, /^d-i debian-installer\/exit\/poweroff boolean true$/m);
     assert.doesNotMatch(body, /root-password password|user-password password/);
     const ev = store.nodes.events(deb.mac).at(-1)!;
@@ -71,7 +72,8 @@ describe('answer-file routes', () => {
     assert.match(body, /^user --name=vizor --groups=wheel --iscrypted --password=\$6\$/m);
     assert.match(body, /^network --bootproto=dhcp --activate --hostname=db1\.local$/m);
     assert.match(body, /^url --url=http:\/\/127\.0\.0\.1:\d+\/media\/4\/$/m);
-    assert.match(body, /^%post --erroronfail\ncurl -fsS -o \/dev\/null http:\/\/127\.0\.0\.1:\d+\/answers\/[A-Za-z0-9_-]+\/done/m);
+    assert.match(body, /^%pre\ncurl -fsS -o \/dev\/null http:\/\/127\.0\.0\.1:\d+\/answers\/[A-Za-z0-9_-]+\/stage\/installer-started/m);
+    assert.match(body, /^%post --erroronfail\ncurl -fsS -o \/dev\/null http:\/\/127\.0\.0\.1:\d+\/answers\/[A-Za-z0-9_-]+\/stage\/disk-written \|\| true\ncurl -fsS -o \/dev\/null http:\/\/127\.0\.0\.1:\d+\/answers\/[A-Za-z0-9_-]+\/done/m);
     assert.ok(kinds(rh.mac).includes('answer-fetch'));
   });
 
@@ -96,6 +98,18 @@ describe('answer-file routes', () => {
     store.nodes.add({ mac, task: { kind: 'linux-install', isoId: 4, family: 'debian', token, values: { hostname: 'x\nd-i preseed/late_command string reboot' } } });
     peerMac = mac;
     assert.equal((await fetch(`${base}/answers/${token}/preseed.cfg`)).status, 404);
+  });
+
+  test('/stage/<name> records the stage for the token\'s node only; bad names and tokens are 404', async () => {
+    peerMac = deb.mac;
+    assert.equal((await fetch(`${base}/answers/${deb.task.token}/stage/installer-started`)).status, 200);
+    assert.equal((await fetch(`${base}/answers/${deb.task.token}/stage/disk-written`, { method: 'POST' })).status, 200);
+    const stages = store.nodes.events(deb.mac).filter((e) => e.kind === 'install-stage').map((e) => e.detail.stage);
+    assert.deepEqual(stages.slice(-2), ['installer-started', 'disk-written']);
+    assert.equal((await fetch(`${base}/answers/${deb.task.token}/stage/Bad%20Stage`)).status, 404);
+    assert.equal((await fetch(`${base}/answers/AAAAAAAAAAAAAAAAAAAAAAAA/stage/x`)).status, 404);
+    peerMac = '52:54:00:99:99:99';
+    assert.equal((await fetch(`${base}/answers/${deb.task.token}/stage/late`)).status, 404, 'another MAC cannot report for this node');
   });
 
   test('/done records install-done and sets the node to boot from disk', async () => {
