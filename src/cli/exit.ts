@@ -10,6 +10,8 @@ export const ExitCode = {
   BadMedia: 5,
   Io: 6,
   Store: 7,
+  /** A hypervisor platform refused or failed a call. */
+  Platform: 8,
 } as const;
 
 const BY_CODE: Readonly<Record<string, number>> = {
@@ -31,6 +33,15 @@ const BY_CODE: Readonly<Record<string, number>> = {
   SECRET_KEY: ExitCode.Config,
   SECRET_DECRYPT: ExitCode.Config,
   SOURCE_UNAVAILABLE: ExitCode.Io,
+  HV_NOT_FOUND: ExitCode.NotFound,
+  HV_CONFIG: ExitCode.Config,
+  HV_AUTH: ExitCode.Platform,
+  HV_STATE: ExitCode.Platform,
+  HV_TRANSIENT: ExitCode.Platform,
+  HV_JOB_FAILED: ExitCode.Platform,
+  HV_TIMEOUT: ExitCode.Platform,
+  HV_UNSUPPORTED: ExitCode.Platform,
+  HV_REQUEST: ExitCode.Platform,
 };
 
 /** Maps an error code to the process exit code. */

@@ -6,6 +6,10 @@ import { registerSource } from './source.js';
 import { registerCatalog } from './catalog.js';
 import { registerServe } from './serve.js';
 import { registerNode } from './node.js';
+import { registerHypervisor } from './hypervisor.js';
+import { registerVm } from './vm.js';
+import { registerBuild } from './build.js';
+import { registerProfile, registerMade } from './made.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -27,6 +31,11 @@ export function buildProgram(): Command {
   registerSource(program);
   registerCatalog(program);
   registerNode(program);
+  registerHypervisor(program);
+  registerVm(program);
+  registerProfile(program);
+  registerBuild(program);
+  registerMade(program);
   registerServe(program);
   registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride();

@@ -71,6 +71,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    builds: z
+      .object({
+        /** How often running builds are advanced, in milliseconds. */
+        tickMs: z.number().int().min(50).max(60_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
     exposure: z
       .object({
         /** vizor's own smbd serving ISO contents and status shares to WinPE (windows-install tasks). */

@@ -12,6 +12,8 @@ import { createHttpApp, listen } from './http.js';
 import { resolveInterfaces } from './interfaces.js';
 import { startBootServices } from './boot-services.js';
 import { startSmbExposure } from './smb-exposure.js';
+import { DriverCache } from './drivers.js';
+import { BuildRunner } from '../builds/index.js';
 
 /** vizor's SMB exposure while it runs (windows-install tasks). */
 export interface RunningExposure {
@@ -27,6 +29,8 @@ export interface RunningServer {
   readonly httpPort: number;
   readonly store: Store;
   readonly exposure: RunningExposure | null;
+  /** Drives builds; `round()` advances them now (it also runs every second). */
+  readonly builds: BuildRunner;
   stop(): Promise<void>;
 }
 
@@ -97,11 +101,17 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
       stops.unshift(...(await startBootServices({ config, ifaces, httpPort, filesDir, store, peers, log })));
     }
     const exposure = config.exposure.smb.enabled ? await startSmbExposure({ config, store, isos, secrets, log, stops }) : null;
+    const drivers = new DriverCache(store, secrets, log.child({ subsystem: 'hypervisor' }));
+    stops.unshift(() => drivers.close());
+    const builds = new BuildRunner({ store, driver: (name) => drivers.get(name), log: log.child({ subsystem: 'builds' }), tickMs: config.builds.tickMs });
+    builds.start();
+    stops.unshift(() => builds.stop());
     ready = true;
     return {
       httpPort,
       store,
       exposure,
+      builds,
       stop: async () => {
         ready = false;
         for (const s of stops) await s().catch((err) => log.error({ err }, 'error while stopping'));

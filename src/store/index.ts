@@ -6,6 +6,9 @@ import { CatalogQuery } from './catalog-query.js';
 import { ScanRepo } from './scans.js';
 import { NodeRepo } from './nodes.js';
 import { DhcpRepo } from './dhcp.js';
+import { HypervisorRepo } from './hypervisors.js';
+import { BuildRepo, ProfileRepo } from './builds.js';
+import { TemplateRepo, InstanceRepo } from './made.js';
 
 export { openDatabase, now, type Db } from './db.js';
 export { LATEST_VERSION } from './migrations.js';
@@ -17,6 +20,9 @@ export { CatalogQuery, type IsoSummary, type IsoDetail, type EditionMatch, type 
 export { ScanRepo, type ScanRun, type ScanCounts } from './scans.js';
 export { NodeRepo, normaliseMac, type NodeRow, type NodeTask, type NodeEvent } from './nodes.js';
 export { DhcpRepo, type DhcpLease, type DhcpReservation } from './dhcp.js';
+export { HypervisorRepo, type HypervisorRow, type HypervisorKind } from './hypervisors.js';
+export { BuildRepo, ProfileRepo, type BuildRow, type BuildState, type BuildEvent, type ProfileRow } from './builds.js';
+export { TemplateRepo, InstanceRepo, type TemplateRow, type InstanceRow } from './made.js';
 
 /** The store: one database and its repositories. */
 export class Store {
@@ -27,6 +33,11 @@ export class Store {
   readonly scans: ScanRepo;
   readonly nodes: NodeRepo;
   readonly dhcp: DhcpRepo;
+  readonly hypervisors: HypervisorRepo;
+  readonly builds: BuildRepo;
+  readonly profiles: ProfileRepo;
+  readonly templates: TemplateRepo;
+  readonly instances: InstanceRepo;
 
   private constructor(readonly db: Db) {
     this.sources = new SourceRepo(db);
@@ -36,6 +47,11 @@ export class Store {
     this.scans = new ScanRepo(db);
     this.nodes = new NodeRepo(db);
     this.dhcp = new DhcpRepo(db);
+    this.hypervisors = new HypervisorRepo(db);
+    this.builds = new BuildRepo(db);
+    this.profiles = new ProfileRepo(db);
+    this.templates = new TemplateRepo(db);
+    this.instances = new InstanceRepo(db);
   }
 
   /** Opens the database file (`:memory:` for tests) and migrates it. */

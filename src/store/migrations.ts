@@ -163,6 +163,91 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'hypervisors',
+    sql: `
+      CREATE TABLE hypervisors (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL CHECK (kind IN ('xenserver', 'cloudstack', 'ovirt', 'qemu')),
+        url TEXT NOT NULL,
+        username TEXT,
+        options TEXT NOT NULL DEFAULT '{}',
+        secret_name TEXT,
+        created_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 4,
+    name: 'builds',
+    sql: `
+      CREATE TABLE profiles (
+        name TEXT PRIMARY KEY,
+        hypervisor TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE builds (
+        id TEXT PRIMARY KEY,
+        hypervisor TEXT NOT NULL,
+        profile TEXT NOT NULL,
+        iso_id INTEGER NOT NULL,
+        family TEXT NOT NULL CHECK (family IN ('windows', 'debian', 'rhel')),
+        spec TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('running', 'done', 'failed', 'cancelling', 'cancelled')),
+        stage TEXT NOT NULL,
+        stage_started_at TEXT NOT NULL,
+        vm_id TEXT,
+        mac TEXT,
+        token TEXT NOT NULL UNIQUE,
+        template_id TEXT,
+        error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT
+      );
+      CREATE INDEX builds_state ON builds(state);
+      CREATE TABLE build_events (
+        id INTEGER PRIMARY KEY,
+        build_id TEXT NOT NULL REFERENCES builds(id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX build_events_build ON build_events(build_id, id);
+      CREATE TABLE templates (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        hypervisor TEXT NOT NULL,
+        platform_id TEXT NOT NULL,
+        build_id TEXT,
+        iso_id INTEGER,
+        source TEXT NOT NULL DEFAULT '{}',
+        published INTEGER NOT NULL DEFAULT 0,
+        state TEXT NOT NULL DEFAULT 'present' CHECK (state IN ('present', 'missing', 'deleted')),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (hypervisor, platform_id)
+      );
+      CREATE TABLE instances (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        hypervisor TEXT NOT NULL,
+        platform_id TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('build', 'room')),
+        owner TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT '{}',
+        state TEXT NOT NULL DEFAULT 'unknown',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        UNIQUE (hypervisor, platform_id)
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

@@ -1,0 +1,60 @@
+// A whole Linux build against the XenServer and oVirt fakes: the runner creates the
+// container, boots it, follows the (scripted) installer through vizor's own HTTP
+// endpoints, waits for the guest to power off, makes and publishes the template.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startXapiFake } from '../../fakes/xapi/index.js';
+import { startOvirtFake } from '../../fakes/ovirt/index.js';
+import { startBuild } from '../../../src/builds/index.js';
+import { buildBench, driveBuild, playDebianInstaller } from './harness.js';
+
+describe('builds on the platform fakes', () => {
+  test('XenServer: container, install, template, published', async (t) => {
+    const fake = await startXapiFake();
+    t.after(() => fake.close());
+    const bench = await buildBench({ kind: 'xenserver', url: fake.url, username: fake.user, secret: fake.password }, { network: 'vizor-net', firmware: 'bios', diskGiB: 20, memoryMiB: 2048 });
+    t.after(() => bench.close());
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', publish: true, set: { hostname: 'web1' }, templateName: 'debian-web' });
+    fake.clearCalls();
+    let played: string[] = [];
+    const end = await driveBuild(bench.server, build.id, async (b) => {
+      if (b.stage === 'booting') {
+        played = await playDebianInstaller(bench.http, b.mac!);
+        fake.powerOff(b.vmId!); // the installer's poweroff
+      }
+    });
+    assert.equal(end.state, 'done', JSON.stringify(bench.server.store.builds.events(build.id).slice(-3)));
+    assert.deepEqual(played.map((u) => u.replace(/^.*\/answers\/[^/]+\//, '')), ['stage/installer-started', 'stage/disk-written', 'done']);
+    const stages = bench.server.store.builds.events(build.id).filter((e) => e.kind === 'stage').map((e) => e.stage);
+    assert.deepEqual(stages, ['created', 'container', 'booting', 'installer', 'setup-done', 'powered-off', 'template', 'published']);
+    const methods = fake.calls.map((c) => c.method.replace(/^Async\./, ''));
+    const order = ['VM.clone', 'VM.provision', 'VIF.create', 'VM.start', 'VM.set_is_a_template'].map((m) => methods.indexOf(m));
+    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), `platform calls in order: ${methods.join(' ')}`);
+    const tpl = fake.record(end.templateId!)!;
+    assert.equal(tpl.is_a_template, true);
+    assert.equal((tpl.other_config as Record<string, string>)['vizor.published'], 'true');
+    const row = bench.server.store.templates.get('debian-web');
+    assert.equal(row.published, true);
+    assert.equal(row.platformId, end.templateId);
+    assert.equal(bench.server.store.nodes.find(end.mac!), null, 'the build node is gone with its token');
+    assert.equal((await fetch(played[2]!)).status, 404, 'the answer URLs died with the build');
+  });
+
+  test('oVirt: container, install, template (VM removed), published to Everyone', async (t) => {
+    const fake = await startOvirtFake();
+    t.after(() => fake.close());
+    fake.hooks.guestHaltsAfter(1500);
+    const bench = await buildBench({ kind: 'ovirt', url: fake.url, username: fake.user, secret: fake.password, options: { pollIntervalMs: 20 } }, { network: 'vizor-net', firmware: 'uefi', diskGiB: 20, placement: { storage: 'data' } });
+    t.after(() => bench.close());
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', publish: true, templateName: 'debian-ovirt' });
+    const end = await driveBuild(bench.server, build.id, async (b) => {
+      if (b.stage === 'booting') await playDebianInstaller(bench.http, b.mac!);
+    });
+    assert.equal(end.state, 'done', JSON.stringify(bench.server.store.builds.events(build.id).slice(-3)));
+    const calls = fake.calls.map((c) => `${c.method} ${c.path.replace(/[0-9a-f-]{36}/g, '{id}')}`);
+    for (const want of ['POST /vms', 'POST /vms/{id}/start', 'POST /templates', 'DELETE /vms/{id}', 'POST /templates/{id}/permissions']) {
+      assert.ok(calls.some((c) => c.startsWith(want)), `${want} in ${calls.join('\n')}`);
+    }
+    assert.equal(bench.server.store.templates.get('debian-ovirt').published, true);
+  });
+});
