@@ -63,7 +63,7 @@ export class BuildRunner {
   }
 
   private async advance(id: string): Promise<void> {
-    let build = this.o.store.builds.get(id);
+    const build = this.o.store.builds.get(id);
     const spec = build.spec as unknown as BuildSpec;
     if (build.state === 'cancelling') {
       await this.cleanup(build, spec, 'cancelled');
@@ -71,38 +71,36 @@ export class BuildRunner {
       return;
     }
     if (build.state !== 'running') return;
-    // Reach as many stages as are ready now.
-    for (;;) {
-      const next = nextStage(build.stage, build.family, spec.publish) as Exclude<Stage, 'created'> | null;
-      if (!next) {
-        this.o.store.builds.setState(id, 'done');
-        this.o.log.info({ build: id, template: build.templateId }, 'build done');
-        return;
-      }
-      const limit = spec.timeouts[next] ?? 0;
-      const elapsed = ((this.o.now?.() ?? Date.now()) - Date.parse(build.stageStartedAt)) / 1000;
-      let result;
-      try {
-        const driver = await this.o.driver(build.hypervisor);
-        const ctx: StepContext = { store: this.o.store, driver, build, spec };
-        result = await STEPS[next](ctx);
-      } catch (err) {
-        if (err instanceof HypervisorError && err.transient && (limit === 0 || elapsed < limit)) {
-          this.o.store.builds.event(id, build.stage, 'retry', { next, error: err.message, code: err.code });
-          return;
-        }
-        await this.fail(build, spec, next, err instanceof Error ? err.message : String(err));
-        return;
-      }
-      if (!result.reached) {
-        if (limit > 0 && elapsed > limit) await this.fail(build, spec, next, `timed out after ${limit} s waiting for stage ${next}`);
-        return;
-      }
-      this.o.store.builds.setStage(id, next, result.detail ?? {});
-      this.o.log.info({ build: id, stage: next, ...result.detail }, 'build stage reached');
-      build = this.o.store.builds.get(id);
-      if (build.state !== 'running') return;
+    // One stage per round: each reached stage is on disk before the next begins.
+    const next = nextStage(build.stage, build.family, spec.publish) as Exclude<Stage, 'created'> | null;
+    if (!next) {
+      this.o.store.builds.setState(id, 'done');
+      this.o.log.info({ build: id, template: build.templateId }, 'build done');
+      return;
     }
+    const limit = spec.timeouts[next] ?? 0;
+    const elapsed = ((this.o.now?.() ?? Date.now()) - Date.parse(build.stageStartedAt)) / 1000;
+    let result;
+    try {
+      const driver = await this.o.driver(build.hypervisor);
+      const ctx: StepContext = { store: this.o.store, driver, build, spec };
+      result = await STEPS[next](ctx);
+    } catch (err) {
+      if (err instanceof HypervisorError && err.transient && (limit === 0 || elapsed < limit)) {
+        this.o.store.builds.event(id, build.stage, 'retry', { next, error: err.message, code: err.code });
+        return;
+      }
+      await this.fail(build, spec, next, err instanceof Error ? err.message : String(err));
+      return;
+    }
+    if (!result.reached) {
+      if (limit > 0 && elapsed > limit) await this.fail(build, spec, next, `timed out after ${limit} s waiting for stage ${next}`);
+      return;
+    }
+    // A cancel that came in while the step ran wins: the next round cleans up.
+    if (this.o.store.builds.get(id).state !== 'running') return;
+    this.o.store.builds.setStage(id, next, result.detail ?? {});
+    this.o.log.info({ build: id, stage: next, ...result.detail }, 'build stage reached');
   }
 
   private async fail(build: BuildRow, spec: BuildSpec, stage: string, reason: string): Promise<void> {
