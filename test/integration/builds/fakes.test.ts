@@ -58,3 +58,56 @@ describe('builds on the platform fakes', () => {
     assert.equal(bench.server.store.templates.get('debian-ovirt').published, true);
   });
 });
+
+describe('build failure, timeout and cancel leave nothing behind', () => {
+  test('an installer that never calls back times out; VM destroyed, node gone, logs say where', async (t) => {
+    const fake = await startXapiFake();
+    t.after(() => fake.close());
+    const bench = await buildBench({ kind: 'xenserver', url: fake.url, username: fake.user, secret: fake.password }, { network: 'vizor-net', firmware: 'bios', diskGiB: 10 });
+    t.after(() => bench.close());
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', timeouts: { installer: 1 } });
+    const end = await driveBuild(bench.server, build.id, () => undefined);
+    assert.equal(end.state, 'failed');
+    assert.match(end.error!, /^installer: timed out after 1 s waiting for stage installer/);
+    assert.equal(fake.all('VM').filter(({ record }) => (record.other_config as Record<string, string>)['vizor.owner'] === build.id).length, 0, 'the container was destroyed');
+    assert.equal(bench.server.store.nodes.list().length, 0);
+    assert.deepEqual(bench.server.store.builds.events(build.id).map((e) => e.kind).slice(-3), ['error', 'cleaned', 'state']);
+  });
+
+  test('--keep keeps the VM of a failed build; retry adopts it instead of making a second one', async (t) => {
+    const fake = await startXapiFake();
+    t.after(() => fake.close());
+    const bench = await buildBench({ kind: 'xenserver', url: fake.url, username: fake.user, secret: fake.password }, { network: 'vizor-net', firmware: 'bios', diskGiB: 10 });
+    t.after(() => bench.close());
+    const { retryBuild } = await import('../../../src/builds/index.js');
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', keep: true, timeouts: { installer: 1 } });
+    assert.equal((await driveBuild(bench.server, build.id, () => undefined)).state, 'failed');
+    const mine = () => fake.all('VM').filter(({ record }) => (record.other_config as Record<string, string>)['vizor.owner'] === build.id && !record.is_a_template);
+    assert.equal(mine().length, 1, 'kept');
+    retryBuild(bench.server.store, build.id);
+    // The same 1 s installer timeout: this time the installer answers at once.
+    const end = await driveBuild(bench.server, build.id, async (b) => {
+      if (b.stage === 'booting') {
+        await playDebianInstaller(bench.http, b.mac!);
+        fake.powerOff(b.vmId!);
+      }
+    });
+    assert.equal(end.state, 'done');
+    assert.equal(fake.calls.filter((c) => c.method.replace(/^Async\./, '') === 'VM.clone').length, 1, 'the kept VM was adopted, not cloned again');
+  });
+
+  test('cancel: the runner destroys the VM and marks the build cancelled', async (t) => {
+    const fake = await startXapiFake();
+    t.after(() => fake.close());
+    const bench = await buildBench({ kind: 'xenserver', url: fake.url, username: fake.user, secret: fake.password }, { network: 'vizor-net', firmware: 'bios', diskGiB: 10 });
+    t.after(() => bench.close());
+    const { cancelBuild } = await import('../../../src/builds/index.js');
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p' });
+    const end = await driveBuild(bench.server, build.id, (b) => {
+      if (b.stage === 'booting') cancelBuild(bench.server.store, b.id);
+    });
+    assert.equal(end.state, 'cancelled');
+    assert.equal(fake.all('VM').filter(({ record }) => (record.other_config as Record<string, string>)['vizor.owner'] === build.id).length, 0);
+    assert.throws(() => cancelBuild(bench.server.store, build.id), /only a running build can be cancelled/);
+  });
+});
