@@ -13,6 +13,7 @@ import { resolveInterfaces } from './interfaces.js';
 import { startBootServices } from './boot-services.js';
 import { startSmbExposure } from './smb-exposure.js';
 import { DriverCache } from './drivers.js';
+import { ipxeIsoRouter } from './ipxe-iso-route.js';
 import { BuildRunner } from '../builds/index.js';
 
 /** vizor's SMB exposure while it runs (windows-install tasks). */
@@ -74,6 +75,8 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     const httpLog = log.child({ subsystem: 'http' });
     const app = createHttpApp(
       [
+        // Before the boot router, whose /boot/:file would answer 404 for it.
+        ipxeIsoRouter({ cacheDir: join(config.dataDir, 'cache'), log: httpLog }),
         bootRouter({
           store, peers, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: httpLog,
           isoFiles: (id, paths) => findInIso(isos, id, paths),

@@ -5,6 +5,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXapiFake } from '../../fakes/xapi/index.js';
 import { startOvirtFake } from '../../fakes/ovirt/index.js';
+import { startCloudStackFake } from '../../fakes/cloudstack/index.js';
+import { MediaImage } from '../../../src/media/index.js';
+import { BufferSource } from '../../../src/media/index.js';
 import { startBuild } from '../../../src/builds/index.js';
 import { buildBench, driveBuild, playDebianInstaller } from './harness.js';
 
@@ -56,6 +59,35 @@ describe('builds on the platform fakes', () => {
       assert.ok(calls.some((c) => c.startsWith(want)), `${want} in ${calls.join('\n')}`);
     }
     assert.equal(bench.server.store.templates.get('debian-ovirt').published, true);
+  });
+});
+
+describe('builds on the CloudStack fake', () => {
+  test('CloudStack: boots from vizor\'s iPXE ISO, installs, template from the ROOT volume, made public', async (t) => {
+    const fake = await startCloudStackFake({ guest: { haltAfterMs: 1500 } });
+    t.after(() => fake.close());
+    const bench = await buildBench(
+      { kind: 'cloudstack', url: fake.url, username: fake.apiKey, secret: fake.secretKey, options: { pollIntervalMs: 20, ipxeIsoUrl: 'http://127.0.0.1:1/boot/vizor-ipxe.iso' } },
+      { network: 'vizor-net', firmware: 'bios', diskGiB: 20, vcpus: 2, memoryMiB: 2048 },
+    );
+    t.after(() => bench.close());
+    // The ISO CloudStack would download from vizor: a bootable image chaining back to vizor.
+    const res = await fetch(`${bench.http}/boot/vizor-ipxe.iso`);
+    assert.equal(res.status, 200);
+    const iso = Buffer.from(await res.arrayBuffer());
+    const image = await MediaImage.open(new BufferSource(iso, 'vizor-ipxe.iso'));
+    assert.ok(image.boot?.entries.length, 'El Torito boot entry');
+    assert.match((await image.readFile('/vizor.ipxe')).toString(), new RegExp(`chain .*${bench.http.replace(/[.]/g, '\\.')}/boot/ipxe\\?`));
+    const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', publish: true, templateName: 'debian-cs' });
+    const end = await driveBuild(bench.server, build.id, async (b) => {
+      if (b.stage === 'booting') await playDebianInstaller(bench.http, b.mac!);
+    });
+    assert.equal(end.state, 'done', JSON.stringify(bench.server.store.builds.events(build.id).slice(-3)));
+    const commands = fake.calls.map((c) => c.command);
+    for (const want of ['registerIso', 'deployVirtualMachine', 'startVirtualMachine', 'listVolumes', 'createTemplate', 'updateTemplatePermissions']) assert.ok(commands.includes(want), `${want} in ${commands.join(' ')}`);
+    const perm = fake.calls.find((c) => c.command === 'updateTemplatePermissions')!;
+    assert.equal(perm.params.ispublic, 'true');
+    assert.equal(bench.server.store.templates.get('debian-cs').published, true);
   });
 });
 
