@@ -50,6 +50,8 @@ export async function convertToTemplate(core: DriverCore, vmId: string, name: st
     await writeTags(core.client, 'Template', String(template.id), {
       ...vizorTags({ role: 'template', owner: tag?.owner ?? '' }),
       [TAG.offering]: String(vm.serviceofferingid ?? ''),
+      ...(vm.cpunumber ? { [TAG.cpus]: String(vm.cpunumber) } : {}),
+      ...(vm.memory ? { [TAG.memory]: String(vm.memory) } : {}),
       ...(nic ? { [TAG.network]: String(nic.networkid) } : {}),
     });
   } catch (err) {
@@ -81,7 +83,10 @@ export async function clone(core: DriverCore, spec: CloneSpec): Promise<VmInfo> 
   // the template's own zone unless the placement names another
   const zoneId = spec.placement?.zone || !template ? await core.resolver.zone(spec.placement?.zone) : String(template.zoneid);
   let offering: OfferingChoice;
-  if (spec.vcpus !== undefined && spec.memoryMiB !== undefined) offering = await core.resolver.offering(spec.vcpus, spec.memoryMiB, spec.placement?.offering);
+  const cpus = spec.vcpus ?? (defaults.has(TAG.cpus) ? Number(defaults.get(TAG.cpus)) : undefined);
+  const memory = spec.memoryMiB ?? (defaults.has(TAG.memory) ? Number(defaults.get(TAG.memory)) : undefined);
+  // The source VM's offering (a custom one needs its size again) unless the clone asks for another size.
+  if (cpus !== undefined && memory !== undefined) offering = await core.resolver.offering(cpus, memory, spec.placement?.offering ?? (spec.vcpus === undefined ? defaults.get(TAG.offering) : undefined));
   else offering = { serviceofferingid: spec.placement?.offering ?? defaults.get(TAG.offering) ?? '', details: {} };
   const networkName = spec.network ?? spec.placement?.network;
   const networkId = networkName ? String((await core.resolver.network(zoneId, networkName)).id) : (defaults.get(TAG.network) ?? '');

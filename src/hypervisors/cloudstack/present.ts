@@ -16,6 +16,9 @@ export const TAG = {
   /** On templates: the source VM's service offering and network, defaults for clones. */
   offering: 'vizor.offering',
   network: 'vizor.network',
+  /** On templates: the source VM's size, so clones of a custom offering can be sized too. */
+  cpus: 'vizor.cpus',
+  memory: 'vizor.memory',
 } as const;
 
 const ROLES: readonly VizorTag['role'][] = ['build', 'room', 'template'];

@@ -52,7 +52,7 @@ test('clone deploys from the template with the source VM\'s offering and network
   const t = await driver.convertToTemplate(vm.id, 'gold');
   const m = fake.commands().length;
   const seat = await driver.clone({ name: 'room-a-01', templateId: t.id, tag: { role: 'room', owner: 'room-a/1' } });
-  assert.deepEqual(fake.commands().slice(m), ['listTemplates', 'deployVirtualMachine', 'createTags', 'listVirtualMachines']);
+  assert.deepEqual(fake.commands().slice(m), ['listTemplates', 'listServiceOfferings', 'deployVirtualMachine', 'createTags', 'listVirtualMachines'], 'the offering is looked up: a custom one needs its size again');
   const deploy = fake.calls.find((c) => c.command === 'deployVirtualMachine' && c.params.templateid === t.id)!.params;
   const inv = fake.inventory;
   assert.equal(deploy.serviceofferingid, inv.serviceOfferings.find((o) => o.name === 'Medium Instance')!.id);
