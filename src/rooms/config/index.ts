@@ -1,0 +1,14 @@
+export { RoomConfigError, RoomExpressionError, LegacyImportError, formatRoomProblem } from './errors.js';
+export type { RoomProblem, RoomProblemKind } from './errors.js';
+export type { RoomConfig, RoomSettings, RoomGroup, RoomSource } from './schema.js';
+export type { PlannedVm, DhcpPool, ResetStart } from './types.js';
+export { loadRoomFile, loadRoomText, loadRooms, DEFAULT_ROOMS_DIR } from './load.js';
+export type { LoadRoomOptions } from './load.js';
+export { planRoom, computeRoomPlan } from './plan.js';
+export { validateRoomOffline } from './validate.js';
+export type { OfflineValidationOptions } from './validate.js';
+export { parseLegacyIds } from './ids.js';
+export { evaluateFormula } from './formula.js';
+export { importLegacyRoom, importLegacyRoomFile, listLegacyRooms } from './legacy/import.js';
+export type { LegacyImport, LegacyImportOptions, ConvertedTemplate } from './legacy/import.js';
+export type { UnmappedItem } from './legacy/mako.js';
