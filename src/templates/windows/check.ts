@@ -7,7 +7,7 @@ export const UNATTEND_PASSES = ['windowsPE', 'offlineServicing', 'generalize', '
 /** Components the vizor templates emit, by pass: anything else in a rendered file is a template bug. */
 export const UNATTEND_COMPONENTS: Readonly<Record<string, readonly string[]>> = {
   windowsPE: ['Microsoft-Windows-International-Core-WinPE', 'Microsoft-Windows-Setup'],
-  specialize: ['Microsoft-Windows-Shell-Setup'],
+  specialize: ['Microsoft-Windows-Shell-Setup', 'Microsoft-Windows-TCPIP', 'Microsoft-Windows-DNS-Client', 'Microsoft-Windows-UnattendedJoin'],
   oobeSystem: ['Microsoft-Windows-International-Core', 'Microsoft-Windows-Shell-Setup'],
 };
 

@@ -72,6 +72,10 @@ export interface WindowsSetupValues {
   autoLogon?: { username: string; logonCount: number };
   /** Command lines run in order at first logon (the provisioner starter). May be empty. */
   firstLogonCommands: string[];
+  /** Join an Active Directory domain in specialize (UnattendedJoin). The password is in clear in the file: deliver it on a payload removed after first boot. */
+  domainJoin?: { domain: string; ou?: string; user: string; password: string };
+  /** A static IPv4 address on the NIC with this MAC, instead of DHCP (TCPIP + DNS-Client). */
+  network?: { mac: string; ip: string; prefix: number; gateway?: string; dns: string[] };
   /** Registered owner / organization shown in winver; optional. */
   owner?: string;
   organization?: string;

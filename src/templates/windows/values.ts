@@ -12,6 +12,9 @@ const ACCOUNT_FORBIDDEN = /["/\\[\]:;|=,+*?<>]/;
 const LANGUAGE = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 const INPUT_LOCALE = /^(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*|[0-9A-Fa-f]{4}:[0-9A-Fa-f]{8}|[0-9A-Fa-f]{4}:\{[0-9A-Fa-f-]{36}\}\{[0-9A-Fa-f-]{36}\})(?:;(?:[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*|[0-9A-Fa-f]{4}:[0-9A-Fa-f]{8}))*$/;
 const TIME_ZONE = /^[A-Za-z0-9][A-Za-z0-9 .+()-]{0,79}$/;
+const MAC = /^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const DOMAIN = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 const PRODUCT_KEY = /^[A-Za-z0-9]{5}(?:-[A-Za-z0-9]{5}){4}$/;
 
 function fail(field: string, message: string): never {
@@ -86,6 +89,30 @@ export function setupContext(v: WindowsSetupValues): Record<string, unknown> {
     autoLogon = { username: isAdmin ? 'Administrator' : accounts[idx]!.name, logonCount: count, password: encodeUnattendPassword(plain, 'account') };
   }
   const commands = (v.firstLogonCommands ?? []).map((c, i) => text(`firstLogonCommands[${i}]`, c, { max: 1024 }));
+  let network: Record<string, unknown> | null = null;
+  if (v.network !== undefined) {
+    const n = v.network;
+    const mac = pattern('network.mac', n.mac, MAC, 'a MAC address like 52:54:00:12:34:56');
+    const prefix = integer('network.prefix', n.prefix, 1, 32);
+    network = {
+      // Windows names interfaces by MAC as upper-case hyphenated hex.
+      mac: mac.toUpperCase().replace(/:/g, '-'),
+      ip: pattern('network.ip', n.ip, IPV4, 'an IPv4 address'),
+      prefix,
+      gateway: n.gateway === undefined ? null : pattern('network.gateway', n.gateway, IPV4, 'an IPv4 address'),
+      dns: (n.dns ?? []).map((d, i) => pattern(`network.dns[${i}]`, d, IPV4, 'an IPv4 address')),
+    };
+  }
+  let domainJoin: Record<string, unknown> | null = null;
+  if (v.domainJoin !== undefined) {
+    const d = v.domainJoin;
+    domainJoin = {
+      domain: pattern('domainJoin.domain', d.domain, DOMAIN, 'a DNS domain like corp.example.org'),
+      ou: d.ou === undefined ? null : text('domainJoin.ou', d.ou, { max: 512 }),
+      user: text('domainJoin.user', d.user, { max: 256 }),
+      password: text('domainJoin.password', d.password, { max: 256 }),
+    };
+  }
   return {
     arch: v.arch,
     modernOobe: info.modernOobe,
@@ -96,6 +123,8 @@ export function setupContext(v: WindowsSetupValues): Record<string, unknown> {
     accounts,
     autoLogon,
     firstLogonCommands: commands,
+    network,
+    domainJoin,
     owner: text('owner', v.owner ?? 'vizor', { max: 256 }),
     organization: text('organization', v.organization ?? 'vizor', { max: 256 }),
   };
