@@ -10,6 +10,7 @@ import { registerHypervisor } from './hypervisor.js';
 import { registerVm } from './vm.js';
 import { registerBuild } from './build.js';
 import { registerProfile, registerMade } from './made.js';
+import { registerRoom, registerSecret } from './room.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -36,6 +37,8 @@ export function buildProgram(): Command {
   registerProfile(program);
   registerBuild(program);
   registerMade(program);
+  registerRoom(program);
+  registerSecret(program);
   registerServe(program);
   registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride();

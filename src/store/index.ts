@@ -9,6 +9,7 @@ import { DhcpRepo } from './dhcp.js';
 import { HypervisorRepo } from './hypervisors.js';
 import { BuildRepo, ProfileRepo } from './builds.js';
 import { TemplateRepo, InstanceRepo } from './made.js';
+import { RoomRepo } from './rooms.js';
 
 export { openDatabase, now, type Db } from './db.js';
 export { LATEST_VERSION } from './migrations.js';
@@ -23,6 +24,7 @@ export { DhcpRepo, type DhcpLease, type DhcpReservation } from './dhcp.js';
 export { HypervisorRepo, type HypervisorRow, type HypervisorKind } from './hypervisors.js';
 export { BuildRepo, ProfileRepo, type BuildRow, type BuildState, type BuildEvent, type ProfileRow } from './builds.js';
 export { TemplateRepo, InstanceRepo, type TemplateRow, type InstanceRow } from './made.js';
+export { RoomRepo, type RoomVmRow, type RoomLock } from './rooms.js';
 
 /** The store: one database and its repositories. */
 export class Store {
@@ -38,6 +40,7 @@ export class Store {
   readonly profiles: ProfileRepo;
   readonly templates: TemplateRepo;
   readonly instances: InstanceRepo;
+  readonly rooms: RoomRepo;
 
   private constructor(readonly db: Db) {
     this.sources = new SourceRepo(db);
@@ -52,6 +55,7 @@ export class Store {
     this.profiles = new ProfileRepo(db);
     this.templates = new TemplateRepo(db);
     this.instances = new InstanceRepo(db);
+    this.rooms = new RoomRepo(db);
   }
 
   /** Opens the database file (`:memory:` for tests) and migrates it. */

@@ -248,6 +248,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'rooms',
+    sql: `
+      CREATE TABLE room_vms (
+        room TEXT NOT NULL,
+        name TEXT NOT NULL,
+        hypervisor TEXT NOT NULL,
+        platform_id TEXT,
+        mac TEXT,
+        run_id TEXT NOT NULL,
+        step TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'working', 'done', 'failed')),
+        error TEXT,
+        detail TEXT NOT NULL DEFAULT '{}',
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (room, name)
+      );
+      CREATE TABLE room_locks (
+        room TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        command TEXT NOT NULL,
+        acquired_at TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The newest schema version this build knows. */

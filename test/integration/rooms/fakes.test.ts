@@ -1,0 +1,123 @@
+// A room of 4 VMs on the oVirt fake: rollout (clone, floppy payload with the VM's own
+// identity and encrypted-at-rest secrets, first boot, post-processing, permissions,
+// snapshot), reset, a failing VM that does not stop the others, delete by tag only.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Store } from '../../../src/store/index.js';
+import { SecretStore } from '../../../src/secrets/index.js';
+import { createOvirtDriver } from '../../../src/hypervisors/ovirt/index.js';
+import { deleteRoomVms, loadRoomFile, planRoom, resetRoomVms, roomStatus, rolloutRoom, withRoomLock, type RoomContext } from '../../../src/rooms/index.js';
+import { startOvirtFake, EVERYONE_ID } from '../../fakes/ovirt/index.js';
+
+const ADMIN = 'Adm1n<&>"pw';
+const JOIN = 'J0in]]>pw';
+
+async function setup(t: { after: (fn: () => unknown) => void }) {
+  const fake = await startOvirtFake();
+  t.after(() => fake.close());
+  const dir = mkdtempSync(join(tmpdir(), 'vizor-room-'));
+  const store = Store.open(join(dir, 'vizor.db'));
+  t.after(() => store.close());
+  const secrets = new SecretStore(store.secrets, join(dir, 'secret.key'));
+  secrets.set('lab-admin', ADMIN);
+  secrets.set('lab-join', JOIN);
+  const driver = createOvirtDriver({ url: fake.url, user: fake.user, password: fake.password, pollIntervalMs: 5 });
+  t.after(() => driver.close().catch(() => undefined));
+  // The template a build made.
+  const base = await driver.createContainer({ name: 'gold-src', vcpus: 2, memoryMiB: 2048, diskGiB: 20, network: 'vizor-net', firmware: 'bios', tag: { role: 'build', owner: 'b1' }, placement: { storage: 'data' }, osType: 'windows10_64' });
+  const tpl = await driver.convertToTemplate(base.id, 'gold');
+  store.templates.upsert({ name: 'gold', hypervisor: 'hv', platformId: tpl.id, buildId: 'b1', isoId: null, source: {} });
+  const roomFile = join(dir, 'lab1.yaml');
+  writeFileSync(roomFile, `room: lab1
+hypervisor: hv
+template: gold
+usb: false
+placement: { network: vizor-net }
+thinClient: { group: ${EVERYONE_ID}, role: UserRole }
+snapshot: { name: clean, description: "rollout of \${name}" }
+reset: { start: never }
+addressing: { subnet: 10.1.2.0/24, gateway: 10.1.2.1, first: 10.1.2.101, dns: [10.1.2.10] }
+domain: { name: corp.example.org, ou: "OU=Lab1,DC=corp,DC=example,DC=org", user: join-svc, passwordSecret: lab-join }
+unattend:
+  template: unattend
+  values: { version: windows-10, arch: amd64, timeZone: UTC }
+  secrets: { adminPassword: lab-admin }
+groups:
+  - name: seats
+    ids: ["1-4"]
+`);
+  const ctx: RoomContext = {
+    store, driver: async () => driver, secret: (n) => secrets.get(n), payloadDir: join(dir, 'payloads'), reportBase: 'http://10.1.2.1:8080',
+    log: pino({ level: 'silent' }), powerOffTimeoutMs: 10_000, powerTimeoutMs: 10_000,
+  };
+  return { fake, store, driver, ctx, plan: planRoom(await loadRoomFile(roomFile)), dir };
+}
+
+describe('rooms on the oVirt fake', () => {
+  test('rollout, reset, delete only what carries the room tag', { timeout: 120_000 }, async (t) => {
+    const { fake, store, driver, ctx, plan, dir } = await setup(t);
+    assert.deepEqual(plan.map((v) => [v.name, v.ip]), [['lab1-vd01', '10.1.2.101'], ['lab1-vd02', '10.1.2.102'], ['lab1-vd03', '10.1.2.103'], ['lab1-vd04', '10.1.2.104']]);
+    // A foreign VM with a room-like name that vizor did not create.
+    const foreign = await driver.createContainer({ name: 'lab1-vd05', vcpus: 1, memoryMiB: 512, diskGiB: 1, network: 'vizor-net', firmware: 'bios', tag: { role: 'build', owner: 'someone-else' }, placement: { storage: 'data' } });
+    fake.hooks.guestHaltsAfter(300);
+    const payloads: Record<string, string> = {};
+    const seen = setInterval(() => {
+      for (const vm of fake.store.vms.values()) for (const p of vm.payloads) for (const f of p.files) if (f.name === 'vizor.txt') payloads[vm.name] = f.content;
+    }, 20);
+    const results = await withRoomLock(store, 'lab1', 'rollout', () => rolloutRoom(ctx, plan));
+    clearInterval(seen);
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    for (const vm of plan) {
+      assert.match(payloads[vm.name] ?? '', new RegExp(`^hostname=${vm.hostname}$[\\s\\S]*^ip=${vm.ip!.replace(/\./g, '\\.')}/24$`, 'm'), `${vm.name} got its own identity`);
+      const f = fake.store.vms.get(results.find((r) => r.name === vm.name)!.detail!.id as string)!;
+      assert.deepEqual(f.payloads, [], 'payload removed after first boot');
+      assert.ok(f.permissions.some((p) => p.principal.kind === 'group' && p.principal.id === EVERYONE_ID), 'thin-client group permission');
+      assert.equal(f.snapshots.filter((s) => s.description.startsWith('clean')).length, 1, 'one rollout snapshot');
+    }
+    assert.deepEqual(readdirSync(join(dir, 'payloads')).filter((f) => !f.startsWith('.')), [], 'no payload image (with passwords) left on disk');
+
+    // Rollout again: nothing is cloned twice.
+    const vmsBefore = fake.store.vms.size;
+    const again = await rolloutRoom(ctx, plan);
+    assert.ok(again.every((r) => r.ok && r.action === 'exists'));
+    assert.equal(fake.store.vms.size, vmsBefore);
+
+    const status = await roomStatus(ctx, plan);
+    assert.ok(status.every((s) => s.exists && s.resetTo?.startsWith('clean')), JSON.stringify(status));
+    const reset = await resetRoomVms(ctx, plan);
+    assert.ok(reset.every((r) => r.ok && r.action.startsWith('reverted to clean')), JSON.stringify(reset));
+
+    const deleted = await deleteRoomVms(ctx, plan);
+    assert.ok(deleted.every((r) => r.ok && r.action === 'deleted'));
+    assert.ok(fake.store.vms.has(foreign.id), 'the foreign lab1-vd05 survives');
+    assert.deepEqual([...fake.store.vms.values()].map((v) => v.name), ['lab1-vd05']);
+    assert.deepEqual(store.rooms.vms('lab1'), []);
+  });
+
+  test('a VM that never powers off times out; a platform error on one VM does not stop the others; the room lock', { timeout: 120_000 }, async (t) => {
+    const { fake, store, ctx, plan } = await setup(t);
+    fake.hooks.guestHaltsAfter(200);
+    fake.hooks.guestHaltsAfter(3_600_000, 'lab1-vd02'); // never, in test time
+    fake.hooks.failNextJob('vm'); // the first clone fails
+    const results = await rolloutRoom({ ...ctx, powerOffTimeoutMs: 1500 }, plan);
+    const failed = results.filter((r) => !r.ok).map((r) => r.name).sort();
+    assert.equal(failed.length, 2, JSON.stringify(results));
+    assert.ok(failed.includes('lab1-vd02'));
+    assert.match(results.find((r) => r.name === 'lab1-vd02')!.error!, /timed out/i);
+    assert.equal(results.filter((r) => r.ok).length, 2, 'the others finished');
+    // Second rollout: only the failed ones are retried (vd02's guest has finished meanwhile).
+    const stuck = [...fake.store.vms.values()].find((v) => v.name === 'lab1-vd02')!;
+    await ctx.driver('hv').then((d) => d.stop(stuck.id));
+    const retry = await rolloutRoom({ ...ctx, powerOffTimeoutMs: 10_000 }, plan);
+    assert.ok(retry.every((r) => r.ok), JSON.stringify(retry));
+    assert.equal(retry.filter((r) => r.action === 'exists').length, 2);
+    // A second command on the room while one runs is refused.
+    await withRoomLock(store, 'lab1', 'reset', async () => {
+      await assert.rejects(withRoomLock(store, 'lab1', 'delete', async () => undefined), /room lab1 is busy: "reset"/);
+    });
+  });
+});
