@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { basename } from 'node:path';
 import type { HypervisorDriver, VmInfo } from '../hypervisors/index.js';
 import { HvNotFoundError, HvUnsupportedError } from '../hypervisors/index.js';
 import type { PlannedVm } from './config/index.js';
@@ -67,7 +68,8 @@ async function rolloutVm(ctx: RoomContext, d: HypervisorDriver, vm: PlannedVm, r
       await removePayload(path);
       kind = 'iso';
       path = await writePayloadImage(ctx.payloadDir, vm.name, files, kind);
-      attached = await d.attachPayload(info.id, { kind, path, name: `vizor-payload-${vm.name}.iso`, files: files.files });
+      // The ISO keeps its (unguessable) file name on the platform: it is how vizor serves it.
+      attached = await d.attachPayload(info.id, { kind, path, name: basename(path), files: files.files });
     }
     put('payload', { detail: { token, payload: attached, payloadPath: path } });
   }

@@ -121,3 +121,72 @@ describe('rooms on the oVirt fake', () => {
     });
   });
 });
+
+describe('rooms on the CloudStack fake', () => {
+  test('ISO payloads registered from vizor\'s /payloads URL and deleted after first boot; VM snapshots; reset; delete', { timeout: 120_000 }, async (t) => {
+    const { startCloudStackFake } = await import('../../fakes/cloudstack/index.js');
+    const { createCloudStackDriver } = await import('../../../src/hypervisors/cloudstack/index.js');
+    const express = (await import('express')).default;
+    const { payloadRouter } = await import('../../../src/server/payload-route.js');
+    const fake = await startCloudStackFake({ guest: { haltAfterMs: 200 } });
+    t.after(() => fake.close());
+    const dir = mkdtempSync(join(tmpdir(), 'vizor-room-cs-'));
+    // vizor's payload route, serving the rollout's payload folder.
+    const app = express().use(payloadRouter({ payloadRoot: join(dir, 'payloads'), log: pino({ level: 'silent' }) }));
+    const http = await new Promise<import('node:http').Server>((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+    t.after(() => new Promise<void>((r) => http.close(() => r())));
+    const base = `http://127.0.0.1:${(http.address() as { port: number }).port}/payloads`;
+    const store = Store.open(join(dir, 'vizor.db'));
+    t.after(() => store.close());
+    const secrets = new SecretStore(store.secrets, join(dir, 'secret.key'));
+    secrets.set('lab-admin', ADMIN);
+    const driver = createCloudStackDriver({ url: fake.url, apiKey: fake.apiKey, secretKey: fake.secretKey, ipxeIsoUrl: 'http://127.0.0.1:1/boot/vizor-ipxe.iso', payloadBaseUrl: base, pollIntervalMs: 5 });
+    t.after(() => driver.close().catch(() => undefined));
+    const src = await driver.createContainer({ name: 'gold-src', vcpus: 2, memoryMiB: 2048, diskGiB: 20, network: 'vizor-net', firmware: 'bios', tag: { role: 'build', owner: 'b1' } });
+    const tpl = await driver.convertToTemplate(src.id, 'gold');
+    store.templates.upsert({ name: 'gold', hypervisor: 'hv', platformId: tpl.id, buildId: 'b1', isoId: null, source: {} });
+    const roomFile = join(dir, 'cs1.yaml');
+    writeFileSync(roomFile, `room: cs1
+hypervisor: hv
+template: gold
+usb: false
+placement: { network: vizor-net }
+thinClient: { user: teacher, role: owner }
+snapshot: { name: clean, description: rollout }
+reset: { start: always }
+addressing: { subnet: 10.9.0.0/24, gateway: 10.9.0.1, first: 10.9.0.11 }
+unattend:
+  template: unattend
+  values: { version: windows-11, arch: amd64 }
+  secrets: { adminPassword: lab-admin }
+groups:
+  - name: seats
+    ids: [1, 2, 3, 4]
+`);
+    const plan = planRoom(await loadRoomFile(roomFile));
+    const fetched: { status: number; bytes: number }[] = [];
+    const watcher = setInterval(() => {
+      for (const c of fake.calls.filter((x) => x.command === 'registerIso' && x.params.url?.startsWith(base))) {
+        if (fetched.length < 8) void fetch(c.params.url!).then(async (r) => fetched.push({ status: r.status, bytes: (await r.arrayBuffer()).byteLength }), () => undefined);
+      }
+    }, 50);
+    const ctx: RoomContext = { store, driver: async () => driver, secret: (n) => secrets.get(n), payloadDir: join(dir, 'payloads', 'cs1'), reportBase: null, log: pino({ level: 'silent' }), powerOffTimeoutMs: 20_000 };
+    const results = await rolloutRoom(ctx, plan);
+    clearInterval(watcher);
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    const registered = fake.calls.filter((c) => c.command === 'registerIso' && c.params.url?.startsWith(base));
+    assert.equal(registered.length, 4, 'one payload ISO per VM, registered from vizor\'s URL');
+    assert.ok(registered.every((c) => /\/payloads\/cs1-vd0\d-[0-9a-f]{12}\.iso$/.test(c.params.url!)));
+    assert.ok(fetched.some((f) => f.status === 200 && f.bytes > 0), 'vizor served a payload while it was needed');
+    assert.equal(fake.calls.filter((c) => c.command === 'deleteIso').length, 4, 'every payload ISO deleted from the platform after first boot');
+    assert.equal((await fetch(registered[0]!.params.url!)).status, 404, 'and no longer served');
+    assert.equal(fake.calls.filter((c) => c.command === 'createVMSnapshot').length, 4);
+    assert.equal(fake.calls.filter((c) => c.command === 'assignVirtualMachine').length, 4, 'each VM assigned to the thin-client account');
+    const reset = await resetRoomVms(ctx, plan);
+    assert.ok(reset.every((r) => r.ok && r.action === 'reverted to clean, started'), JSON.stringify(reset));
+    assert.equal(fake.calls.filter((c) => c.command === 'revertToVMSnapshot').length, 4);
+    const deleted = await deleteRoomVms(ctx, plan);
+    assert.ok(deleted.every((r) => r.ok));
+    assert.deepEqual(await driver.listVms({ role: 'room' }), []);
+  });
+});
