@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { basename } from 'node:path';
+import { readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { HypervisorDriver, VmInfo } from '../hypervisors/index.js';
 import { HvNotFoundError, HvUnsupportedError } from '../hypervisors/index.js';
 import type { PlannedVm } from './config/index.js';
@@ -104,6 +105,17 @@ async function rolloutVm(ctx: RoomContext, d: HypervisorDriver, vm: PlannedVm, r
   return { name: vm.name, ok: true, action: existing ? 'resumed' : 'rolled out', detail: { id: info.id, mac, snapshot } };
 }
 
+/** Payload images a killed rollout wrote but never recorded: nothing will use them, and they hold secrets. */
+async function removeOrphanPayloads(ctx: RoomContext, room: string | undefined): Promise<void> {
+  if (!room) return;
+  const known = new Set(ctx.store.rooms.vms(room).map((r) => r.detail.payloadPath).filter(Boolean));
+  const files = await readdir(ctx.payloadDir).catch(() => [] as string[]);
+  for (const f of files) {
+    const path = join(ctx.payloadDir, f);
+    if (!known.has(path)) await rm(path, { recursive: true, force: true });
+  }
+}
+
 /**
  * Rolls out a room: every planned VM (or `only` those) with bounded concurrency. Each VM's
  * progress is stored after every step, so running rollout again after an interruption
@@ -113,6 +125,7 @@ async function rolloutVm(ctx: RoomContext, d: HypervisorDriver, vm: PlannedVm, r
 export async function rolloutRoom(ctx: RoomContext, plan: readonly PlannedVm[], opts: { only?: readonly string[] } = {}): Promise<VmResult[]> {
   const vms = plan.filter((v) => !opts.only || opts.only.includes(v.name));
   const runId = `r${Date.now().toString(36)}`;
+  await removeOrphanPayloads(ctx, vms[0]?.room);
   const byHv = new Map<string, Map<string, VmInfo>>();
   for (const hv of new Set(vms.map((v) => v.hypervisor!))) byHv.set(hv, await roomVmsOn(await ctx.driver(hv), vms[0]!.room));
   return bounded(vms, ctx.concurrency ?? 4, async (vm) => {
