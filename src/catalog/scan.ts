@@ -1,4 +1,5 @@
 import { inspectImage, MediaImage, type RandomAccessSource } from '../media/index.js';
+import { sharedMetrics, type CatalogMetrics } from '../metrics/index.js';
 import { now, type KnownIso, type ScanCounts, type SourceRow, type Store } from '../store/index.js';
 import { openAccess, type FoundIso, type SourceAccess } from './access.js';
 import { fingerprint, recordFromReport, unreadableRecord } from './record.js';
@@ -25,6 +26,8 @@ export interface ScanOptions {
   readonly onEvent?: (e: ScanEvent) => void;
   /** How SMB sources are read (default 'auto'). */
   readonly smbClient?: 'auto' | 'kernel' | 'userspace';
+  /** Observes the scan's duration; default the shared instruments behind /metrics. */
+  readonly metrics?: CatalogMetrics;
 }
 
 /** The summary of a scan run. */
@@ -55,6 +58,7 @@ async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<
  */
 export async function scanSources(store: Store, sources: readonly SourceRow[], opts: ScanOptions): Promise<ScanSummary> {
   const emit = opts.onEvent ?? (() => undefined);
+  const started = performance.now();
   const runId = store.scans.start(sources.map((s) => s.name));
   const counts: ScanCounts = { new: 0, changed: 0, unchanged: 0, renamed: 0, missing: 0, failed: 0, bytesRead: 0 };
   const failures: ScanSummary['failures'] = [];
@@ -80,7 +84,9 @@ export async function scanSources(store: Store, sources: readonly SourceRow[], o
       await access.close().catch(() => undefined);
     }
   }
-  store.scans.finish(runId, failures.some((f) => f.path === null) ? 'failed' : 'done', counts);
+  const status = failures.some((f) => f.path === null) ? 'failed' : 'done';
+  store.scans.finish(runId, status, counts);
+  (opts.metrics ?? sharedMetrics.catalog).scanDuration.observe({ status }, (performance.now() - started) / 1000);
   return { runId, ...counts, failures };
 }
 

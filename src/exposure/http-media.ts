@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log/index.js';
+import { sharedMetrics, type HttpMetrics } from '../metrics/index.js';
 import type { OpenIsoCache } from './images.js';
 import { decideRange } from './range.js';
 
@@ -10,6 +11,8 @@ export interface MediaRouterOptions {
   readonly log: Logger;
   /** Records a fetch for the node behind an address, when known. */
   readonly onFetch?: (peer: string, path: string, bytes: number, status: number) => void;
+  /** Counts body bytes sent; default the shared instruments behind /metrics. */
+  readonly metrics?: HttpMetrics;
 }
 
 function etagFor(fingerprint: string, path: string, size: number): string {
@@ -47,6 +50,7 @@ async function serve(req: Request, res: Response, o: MediaRouterOptions): Promis
   }
   let sent = 0;
   let status = 200;
+  const sentBytes = (o.metrics ?? sharedMetrics.http).mediaSentBytes;
   try {
     const file = await lease.image.find(path);
     if (!file || file.node.isDirectory) {
@@ -86,6 +90,7 @@ async function serve(req: Request, res: Response, o: MediaRouterOptions): Promis
     for await (const chunk of lease.image.stream(file, start, end)) {
       if (res.destroyed) break;
       sent += chunk.length;
+      sentBytes.inc(chunk.length);
       if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
     }
     res.end();

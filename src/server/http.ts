@@ -2,12 +2,14 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import { createServer, type Server } from 'node:http';
 import type { Logger } from '../log/index.js';
 import { VizorError } from '../errors.js';
+import { httpMetrics, metricsRouter, sharedMetrics, type VizorMetrics } from '../metrics/index.js';
 
-/** The HTTP front: health endpoints, the given routers, one error translator. */
-export function createHttpApp(routers: readonly Router[], ready: () => boolean, log: Logger): Express {
+/** The HTTP front: request metrics, health endpoints, /metrics, the given routers, one error translator. */
+export function createHttpApp(routers: readonly Router[], ready: () => boolean, log: Logger, metrics: VizorMetrics = sharedMetrics): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(httpMetrics(metrics.http));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -15,6 +17,8 @@ export function createHttpApp(routers: readonly Router[], ready: () => boolean, 
     const ok = ready();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'starting' });
   });
+  // Unauthenticated like the health endpoints, and mounted before any router that might add auth.
+  app.use(metricsRouter(metrics.registry));
   for (const r of routers) app.use(r);
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such endpoint' } });

@@ -17,6 +17,7 @@ import { ipxeIsoRouter } from './ipxe-iso-route.js';
 import { roomCallbacksRouter } from './room-callbacks.js';
 import { payloadRouter } from './payload-route.js';
 import { BuildRunner } from '../builds/index.js';
+import { collectBuildMetrics } from '../metrics/index.js';
 
 /** vizor's SMB exposure while it runs (windows-install tasks). */
 export interface RunningExposure {
@@ -113,6 +114,8 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     const builds = new BuildRunner({ store, driver: (name) => drivers.get(name), log: log.child({ subsystem: 'builds' }), tickMs: config.builds.tickMs });
     builds.start();
     stops.unshift(() => builds.stop());
+    const stopBuildMetrics = collectBuildMetrics(store);
+    stops.unshift(async () => stopBuildMetrics());
     ready = true;
     return {
       httpPort,

@@ -1,4 +1,5 @@
 import type { Logger } from '../../log/index.js';
+import { dhcpTypeLabel, sharedMetrics, type DhcpMetrics, type DhcpOutcome } from '../../metrics/index.js';
 import { LeaseCache } from './cache.js';
 import { clientMac, decodeDhcp, encodeDhcp } from './codec.js';
 import { validateServerOptions } from './config.js';
@@ -34,6 +35,8 @@ export interface DhcpServerOptions {
   readonly broadcastAddress?: string;
   /** Epoch milliseconds; default Date.now. */
   readonly clock?: () => number;
+  /** Counters and latency; default the shared instruments behind /metrics. */
+  readonly metrics?: DhcpMetrics;
 }
 
 const RECEIVED: Record<number, string> = {
@@ -44,12 +47,14 @@ const RECEIVED: Record<number, string> = {
   [MessageType.Inform]: 'dhcp-inform',
 };
 const SENT: Record<ReplyPlan['kind'], string | null> = { offer: 'dhcp-offer', ack: 'dhcp-ack', nak: 'dhcp-nak', 'proxy-offer': 'proxy-offer', 'proxy-ack': 'proxy-ack', none: null };
+const OUTCOME: Record<ReplyPlan['kind'], DhcpOutcome> = { offer: 'offered', ack: 'acked', nak: 'nak', 'proxy-offer': 'offered', 'proxy-ack': 'acked', none: 'ignored' };
 
 /** vizor's DHCPv4 server: full (addresses + boot) or proxyDHCP (boot only), on the given interfaces only. */
 export class DhcpServer {
   private readonly policy: DhcpPolicy;
   private readonly factory: SocketFactory;
   private readonly clock: () => number;
+  private readonly metrics: DhcpMetrics;
   private cache: LeaseCache | null = null;
   private scanFrom: string | undefined;
   private reservationsReadAt = -Infinity;
@@ -70,6 +75,7 @@ export class DhcpServer {
     };
     this.factory = o.socketFactory ?? openDgramSocket;
     this.clock = o.clock ?? Date.now;
+    this.metrics = o.metrics ?? sharedMetrics.dhcp;
   }
 
   /** Loads leases and opens every socket; on a failure closes what it opened and throws DhcpSocketError. */
@@ -120,19 +126,27 @@ export class DhcpServer {
 
   /** Handles one datagram; never throws (bad packets and store failures are logged). */
   private receive(sock: DhcpSocket, msg: Buffer, from: { address: string; port: number }, iface: DhcpInterface, via: 'server' | 'proxy'): void {
+    const started = performance.now();
+    let outcome: DhcpOutcome;
     try {
-      this.handle(sock, msg, from, iface, via);
+      outcome = this.handle(sock, msg, from, iface, via);
     } catch (err) {
       const peer = `${from.address}:${from.port}`;
-      if (err instanceof DhcpDecodeError) this.o.log.debug({ peer, interface: iface.name, reason: err.message }, 'dhcp: dropped bad packet');
-      else this.o.log.error({ err, peer, interface: iface.name }, 'dhcp: failed to handle a packet');
+      outcome = err instanceof DhcpDecodeError ? 'malformed' : 'error';
+      if (err instanceof DhcpDecodeError) {
+        this.metrics.received.inc({ type: 'malformed' });
+        this.o.log.debug({ peer, interface: iface.name, reason: err.message }, 'dhcp: dropped bad packet');
+      } else this.o.log.error({ err, peer, interface: iface.name }, 'dhcp: failed to handle a packet');
     }
+    this.metrics.outcomes.inc({ outcome });
+    this.metrics.handling.observe({ outcome }, (performance.now() - started) / 1000);
   }
 
-  private handle(sock: DhcpSocket, msg: Buffer, from: { address: string; port: number }, iface: DhcpInterface, via: 'server' | 'proxy'): void {
+  private handle(sock: DhcpSocket, msg: Buffer, from: { address: string; port: number }, iface: DhcpInterface, via: 'server' | 'proxy'): DhcpOutcome {
     const packet = decodeDhcp(msg);
     const mac = clientMac(packet);
     const type = messageType(packet);
+    this.metrics.received.inc({ type: dhcpTypeLabel(type) });
     const cache = this.cache!;
     const now = this.clock();
     // Reservations change through the API; re-read them at most once a second, not per packet.
@@ -146,18 +160,21 @@ export class DhcpServer {
     const plan = planReply({ packet, from, iface, via }, { now, leases: cache, scanFrom: this.scanFrom }, this.policy);
     if (!plan) {
       this.o.log.debug({ mac, type, interface: iface.name, via }, 'dhcp: no answer');
-      return;
+      return 'ignored';
     }
     cache.apply(plan.effects);
     if (plan.kind === 'offer' && plan.reply) this.scanFrom = intToIp((ipToInt(plan.reply.yiaddr) + 1) >>> 0);
     const kind = SENT[plan.kind];
-    if (!plan.reply || !plan.to) return;
+    if (!plan.reply || !plan.to) return 'ignored';
     const to = plan.to;
+    const sentType = dhcpTypeLabel(messageType(plan.reply));
     sock.send(encodeDhcp(plan.reply), to.port, to.address, (err) => {
       if (err) this.o.log.warn({ err, mac, to }, 'dhcp: send failed');
+      else this.metrics.sent.inc({ type: sentType });
     });
     this.o.log.debug({ mac, kind: plan.kind, to, ...plan.detail }, 'dhcp: reply');
     if (kind) this.emit(mac, kind, { interface: iface.name, ...plan.detail });
+    return OUTCOME[plan.kind];
   }
 
   private emit(mac: string, kind: string, detail: Record<string, unknown>): void {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { Logger } from '../../log/index.js';
+import type { TftpMetrics } from '../../metrics/index.js';
 import { TftpConfigError } from './errors.js';
 import { TFTP_BLKSIZE_MAX, TFTP_BLKSIZE_MIN, TFTP_WINDOWSIZE_MAX } from './options.js';
 import type { TftpGenerate, TftpPeer } from './request.js';
@@ -42,11 +43,13 @@ export interface TftpServerOptions {
   /** Concurrent transfers before new requests are refused with ERROR 0; default 1000. */
   maxTransfers?: number;
   clock?: TftpClock;
+  /** Transfer counters, bytes and durations; default the shared instruments behind /metrics. */
+  metrics?: TftpMetrics;
 }
 
 /** TftpServerOptions with defaults applied and checked. */
-export type TftpServerConfig = Required<Omit<TftpServerOptions, 'generate' | 'onEvent' | 'clock'>> &
-  Pick<TftpServerOptions, 'generate' | 'onEvent' | 'clock'>;
+export type TftpServerConfig = Required<Omit<TftpServerOptions, 'generate' | 'onEvent' | 'clock' | 'metrics'>> &
+  Pick<TftpServerOptions, 'generate' | 'onEvent' | 'clock' | 'metrics'>;
 
 function intIn(name: string, v: number, min: number, max: number, problems: string[]): void {
   if (!Number.isInteger(v) || v < min || v > max) problems.push(`${name} ${v} is not an integer in ${min}..${max}`);

@@ -2,6 +2,7 @@ import { createSocket, type RemoteInfo, type Socket, type SocketOptions } from '
 import { promises as fs } from 'node:fs';
 import { isIPv6 } from 'node:net';
 import type { Logger } from '../../log/index.js';
+import { sharedMetrics, type TftpFailure, type TftpMetrics, type TftpRefusal } from '../../metrics/index.js';
 import { decodeTftp, encodeError, TftpOpcode, type TftpPacket, type TftpRequest } from './codec.js';
 import { checkTftpOptions, type TftpEventDetail, type TftpEventKind, type TftpServerConfig, type TftpServerOptions } from './config.js';
 import {
@@ -48,6 +49,20 @@ function bindSocket(type: 'udp4' | 'udp6', address: string, port: number): Promi
   });
 }
 
+/** The metrics label for why a transfer failed, from the Transfer's own error texts. */
+function failureReason(error: string): TftpFailure {
+  if (error.startsWith('client ')) return 'client-abort';
+  if (error.startsWith('timed out')) return 'timeout';
+  return error === 'server stopping' ? 'shutdown' : 'error';
+}
+
+function refusalReason(err: unknown): TftpRefusal {
+  if (err instanceof TftpNotFoundError) return 'not-found';
+  if (err instanceof TftpAccessError) return 'access';
+  if (err instanceof TftpBusyError) return 'busy';
+  return err instanceof TftpUnsupportedError ? 'unsupported' : 'error';
+}
+
 /**
  * A read-only TFTP server (RFC 1350, 2347, 2348, 2349, 7440). Requests arrive on one socket;
  * each transfer gets its own socket on an ephemeral port of the same address. Bad packets
@@ -57,6 +72,7 @@ export class TftpServer {
   private readonly c: TftpServerConfig;
   private readonly log: Logger;
   private readonly type: 'udp4' | 'udp6';
+  private readonly metrics: TftpMetrics;
   private listener: Socket | null = null;
   private bound: { address: string; port: number } | null = null;
   private realRoot = '';
@@ -68,6 +84,7 @@ export class TftpServer {
     this.c = checkTftpOptions(options);
     this.log = options.log;
     this.type = isIPv6(this.c.address) ? 'udp6' : 'udp4';
+    this.metrics = this.c.metrics ?? sharedMetrics.tftp;
   }
 
   /** Transfers in progress (including requests still being opened). */
@@ -116,6 +133,7 @@ export class TftpServer {
       p = decodeTftp(msg);
     } catch (err) {
       this.log.debug({ peer, err }, 'tftp: malformed request');
+      this.metrics.refused.inc({ reason: 'malformed' });
       // Never answer an ERROR (even a broken one), so two endpoints cannot bounce errors.
       if (msg.length < 2 || msg.readUInt16BE(0) !== TftpOpcode.ERROR) this.reply(peer, TftpErrorCode.IllegalOperation, 'malformed request');
       return;
@@ -157,6 +175,7 @@ export class TftpServer {
     const { blksize, windowsize, timeoutMs } = r.negotiated;
     const detail = { file: r.path, blksize, windowsize };
     const log = this.log.child({ peer, file: r.path });
+    const startedAt = performance.now();
     const transfer = new Transfer({
       socket,
       peer,
@@ -170,11 +189,13 @@ export class TftpServer {
       log,
       onEnd: (result) => {
         this.transfers.delete(key);
+        this.count(result, (performance.now() - startedAt) / 1000);
         this.finished(peer, log, detail, result);
       },
     });
     this.transfers.set(key, transfer);
     log.debug({ blksize, windowsize, size: r.source.size, generated: r.generated }, 'tftp: transfer started');
+    this.metrics.started.inc();
     this.emit(peer, 'tftp-start', { ...detail, bytes: r.source.size });
     transfer.start();
     if (this.stopping) void transfer.stop('server stopping');
@@ -192,7 +213,17 @@ export class TftpServer {
     }
   }
 
+  private count(result: TransferResult, seconds: number): void {
+    const m = this.metrics;
+    if (result.ok) {
+      m.completed.inc();
+      m.sentBytes.inc(result.bytes);
+    } else m.failed.inc({ reason: failureReason(result.error) });
+    m.duration.observe({ outcome: result.ok ? 'completed' : 'failed' }, seconds);
+  }
+
   private refuse(peer: TftpPeer, file: string, err: unknown): void {
+    this.metrics.refused.inc({ reason: refusalReason(err) });
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof TftpNotFoundError) this.log.info({ peer, file, reason: message }, 'tftp: file not found');
     else if (err instanceof TftpAccessError || err instanceof TftpUnsupportedError || err instanceof TftpBusyError) {
