@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   ca-certificates git python3 make g++
   genisoimage xorriso wimtools dosfstools mtools udftools udfclient util-linux 7zip openssl
-  ipxe grub-rescue-pc isolinux syslinux-common
+  ipxe grub-rescue-pc isolinux syslinux-common syslinux
   samba smbclient libsmbclient-dev pkg-config libfuse3-dev fuse3
   iproute2 busybox isc-dhcp-client kea-admin dnsmasq-base curl
   qemu-system-x86 qemu-utils ovmf ipxe-qemu seabios
