@@ -110,9 +110,10 @@ export class BuildRunner {
     this.o.store.builds.setState(build.id, 'failed', `${stage}: ${reason}`);
   }
 
-  /** Removes what the build made (VM, template, node and with it its shares and token) unless keep was asked. */
+  /** Removes what the build made (VM, template; the node's install task, and with it its shares and token) unless keep was asked. */
   private async cleanup(build: BuildRow, spec: BuildSpec, why: 'failed' | 'cancelled'): Promise<void> {
-    if (build.mac && this.o.store.nodes.find(build.mac)) this.o.store.nodes.remove(build.mac);
+    // The node keeps its boot timeline for diagnosis; its install task (and token, shares) ends.
+    if (build.mac && this.o.store.nodes.find(build.mac)) this.o.store.nodes.setTask(build.mac, { kind: 'local' });
     if (spec.keep) {
       this.o.store.builds.event(build.id, build.stage, 'kept', { why, vmId: build.vmId });
       return;

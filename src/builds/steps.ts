@@ -115,7 +115,8 @@ async function template(c: StepContext): Promise<StepResult> {
     source: { isoId: c.build.isoId, family: c.build.family, image: c.spec.image, values: c.spec.values },
   });
   if (c.build.vmId) c.store.instances.setState(c.build.hypervisor, c.build.vmId, 'templated');
-  if (c.build.mac && c.store.nodes.find(c.build.mac)) c.store.nodes.remove(c.build.mac);
+  // The VM is a template now: its node keeps its boot timeline but no install task (the token dies).
+  if (c.build.mac && c.store.nodes.find(c.build.mac)) c.store.nodes.setTask(c.build.mac, { kind: 'local' });
   return { reached: true, detail: { templateId } };
 }
 
