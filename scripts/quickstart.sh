@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # vizor's main job on embedded defaults, on a fresh Debian machine, as root.
-# Today: installs vizor, builds test install media (Windows-like UDF ISOs with real edition
-# XML, language packs, guest tools, Linux installer trees), inspects one in place, adds
-# the media folder as a catalog source, scans it and answers catalog queries.
+# Installs vizor, builds test install media (Windows-like UDF ISOs with real edition XML,
+# language packs, guest tools, Linux installer trees), inspects one in place, catalogs the
+# media folder and answers catalog queries; then, in a private network namespace, runs a
+# whole build on the local QEMU driver (PXE through vizor, installer, template) and rolls
+# out a small room from the template (scripts/lab-build.mjs).
 # Data goes where the appliance keeps it: /var/lib/vizor and /etc/vizor/secret.key.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,3 +22,5 @@ echo "=== vizor catalog list"
 vizor catalog list
 echo "=== vizor catalog find --edition Professional"
 vizor catalog find --edition Professional
+echo "=== a whole build and a room on the QEMU driver in a private lab"
+node scripts/lab-build.mjs

@@ -33,6 +33,8 @@ async function rolloutVm(ctx: RoomContext, d: HypervisorDriver, vm: PlannedVm, r
     row = ctx.store.rooms.put({ room, name: vm.name, hypervisor: vm.hypervisor!, runId: row?.runId ?? runId, step, state: extra.state ?? 'working', ...extra, detail: { ...(row?.detail ?? {}), ...extra.detail } });
   };
   if (!row || (row.state === 'done' && !existing)) {
+    // A VM rolled out before and gone since starts over: nothing of the old one (token, report) carries over.
+    if (row) ctx.store.rooms.remove(room, vm.name);
     row = ctx.store.rooms.put({ room, name: vm.name, hypervisor: vm.hypervisor!, runId, step: 'none', state: 'working', platformId: null, mac: null, detail: {} });
   }
   // Adopt a VM with this room's tag and name (a crash between clone and bookkeeping).

@@ -42,14 +42,15 @@ export class RoomRepo {
     return r ? toRow(r) : null;
   }
 
-  /** Creates or updates one VM's row. */
+  /** Creates or updates one VM's row; `detail` keys are merged into the stored ones. */
   put(v: { room: string; name: string; hypervisor: string; platformId?: string | null; mac?: string | null; runId: string; step: string; state: RoomVmRow['state']; error?: string | null; detail?: Record<string, unknown> }): RoomVmRow {
     const old = this.vm(v.room, v.name);
     this.db.prepare(`INSERT INTO room_vms (room, name, hypervisor, platform_id, mac, run_id, step, state, error, detail, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (room, name) DO UPDATE SET hypervisor = excluded.hypervisor, platform_id = excluded.platform_id, mac = excluded.mac, run_id = excluded.run_id,
         step = excluded.step, state = excluded.state, error = excluded.error, detail = excluded.detail, updated_at = excluded.updated_at`)
       .run(v.room, v.name, v.hypervisor, v.platformId !== undefined ? v.platformId : old?.platformId ?? null, v.mac !== undefined ? v.mac : old?.mac ?? null,
-        v.runId, v.step, v.state, v.error ?? null, JSON.stringify(v.detail ?? old?.detail ?? {}), now());
+        // Merged with what is stored: another process (the guest's report) may have added keys; undefined removes one.
+        v.runId, v.step, v.state, v.error ?? null, JSON.stringify({ ...(old?.detail ?? {}), ...(v.detail ?? {}) }), now());
     return this.vm(v.room, v.name)!;
   }
 
