@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { remoteFor } from './remote.js';
 import { readFileSync } from 'node:fs';
 import { globalOptions, withApp, openApp } from './context.js';
 import { formatTable, printJson } from './format.js';
@@ -32,7 +33,7 @@ async function valuesFile(path: string | undefined, command: string): Promise<Re
   return Object.fromEntries(Object.entries(doc as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
 }
 
-const elapsed = (b: BuildRow) => `${Math.round(((b.finishedAt ? Date.parse(b.finishedAt) : Date.now()) - Date.parse(b.createdAt)) / 1000)}s`;
+const elapsed = (b: Pick<BuildRow, 'createdAt' | 'finishedAt'>) => `${Math.round(((b.finishedAt ? Date.parse(b.finishedAt) : Date.now()) - Date.parse(b.createdAt)) / 1000)}s`;
 
 /** Waits for a build to end, with a progress bar on a TTY or JSON stage events off one. Returns the final row. */
 async function waitFor(cmd: Command, id: string): Promise<BuildRow> {
@@ -119,7 +120,8 @@ export function registerBuild(program: Command): void {
     .description('list builds')
     .option('--state <state>', 'running, done, failed, cancelling or cancelled')
     .action(async (o: { state?: string }, cmd: Command) => {
-      const rows = await withApp(cmd, (app) => app.store.builds.list(o.state ? { state: [o.state as BuildRow['state']] } : {}));
+      const remote = remoteFor(cmd);
+      const rows = remote ? await remote.listBuilds(o.state as BuildRow['state'] | undefined) : await withApp(cmd, (app) => app.store.builds.list(o.state ? { state: [o.state as BuildRow['state']] } : {}));
       if (globalOptions(cmd).json) printJson(rows);
       else process.stdout.write(formatTable(['ID', 'STATE', 'STAGE', 'FAMILY', 'ISO', 'HYPERVISOR', 'ELAPSED'], rows.map((b) => [b.id, b.state, b.stage, b.family, String(b.isoId), b.hypervisor, elapsed(b)])));
     });
@@ -128,7 +130,8 @@ export function registerBuild(program: Command): void {
     .description('show a build: stage, platform ids, error')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
-      const b = await withApp(cmd, (app) => app.store.builds.get(id));
+      const remote = remoteFor(cmd);
+      const b = remote ? await remote.showBuild(id) : await withApp(cmd, (app) => app.store.builds.get(id));
       if (globalOptions(cmd).json) return printJson(b);
       process.stdout.write(`Build:     ${b.id}\nState:     ${b.state}\nStage:     ${b.stage} (since ${b.stageStartedAt})\nFamily:    ${b.family}\nISO:       ${b.isoId}\nProfile:   ${b.profile} on ${b.hypervisor}\nVM:        ${b.vmId ?? '-'} ${b.mac ?? ''}\nTemplate:  ${b.templateId ?? '-'} (${String(b.spec.templateName)})\nError:     ${b.error ?? '-'}\nElapsed:   ${elapsed(b)}\n`);
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { remoteFor } from './remote.js';
 import { globalOptions, withApp } from './context.js';
 import { formatBytes, formatTable, printJson } from './format.js';
 import { ProgressBar } from './progress.js';
@@ -98,7 +99,8 @@ export function registerCatalog(program: Command): void {
 
   filterOptions(catalog.command('list').description('list cataloged ISOs'))
     .action(async (o: FilterOpts, cmd: Command) => {
-      const rows = await withApp(cmd, (app) => app.store.query.listIsos(toFilter(o, 'catalog list')));
+      const remote = remoteFor(cmd);
+      const rows = remote ? await remote.listIsos(toFilter(o, 'catalog list')) : await withApp(cmd, (app) => app.store.query.listIsos(toFilter(o, 'catalog list')));
       if (globalOptions(cmd).json) printJson(rows);
       else process.stdout.write(formatTable(['ID', 'SOURCE', 'PATH', 'KIND', 'LABEL', 'EDITIONS', 'SIZE'], rows.map((r) => [String(r.id), r.source, r.path + (r.missing ? ' (missing)' : ''), r.kind, r.label ?? '', String(r.editions), formatBytes(r.size)])));
     });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { remoteFor } from './remote.js';
 import { globalOptions, withApp } from './context.js';
 import { formatTable, printJson } from './format.js';
 import { UsageError } from './exit.js';
@@ -61,7 +62,8 @@ export function registerProfile(program: Command): void {
 export function registerMade(program: Command): void {
   const template = program.command('template').description('templates vizor made');
   template.command('list').description('list templates').option('--all', 'include deleted ones').action(async (o: { all?: boolean }, cmd: Command) => {
-    const rows = await withApp(cmd, (app) => app.store.templates.list(Boolean(o.all)));
+    const remote = remoteFor(cmd);
+    const rows = remote ? await remote.listTemplates(Boolean(o.all)) : await withApp(cmd, (app) => app.store.templates.list(Boolean(o.all)));
     if (globalOptions(cmd).json) printJson(rows);
     else process.stdout.write(formatTable(['ID', 'NAME', 'HYPERVISOR', 'PLATFORM ID', 'PUBLISHED', 'STATE', 'BUILD'], rows.map((t) => [String(t.id), t.name, t.hypervisor, t.platformId, t.published ? 'yes' : 'no', t.state, t.buildId ?? ''])));
   });

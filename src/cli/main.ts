@@ -11,6 +11,7 @@ import { registerVm } from './vm.js';
 import { registerBuild } from './build.js';
 import { registerProfile, registerMade } from './made.js';
 import { registerRoom, registerSecret } from './room.js';
+import { registerToken } from './token.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
     .option('-c, --config <file>', 'configuration file (default: $VIZOR_CONFIG, ~/.config/vizor/vizor.yaml, /etc/vizor/vizor.yaml)')
     .option('--json', 'machine-readable JSON output')
     .option('--log-level <level>', 'log level: trace, debug, info, warn, error, silent')
+    .option('--remote <url>', 'talk to a remote vizor through its REST API (token from $VIZOR_TOKEN or $VIZOR_TOKEN_FILE); also $VIZOR_REMOTE')
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
   registerMedia(program);
@@ -39,6 +41,7 @@ export function buildProgram(): Command {
   registerMade(program);
   registerRoom(program);
   registerSecret(program);
+  registerToken(program);
   registerServe(program);
   registerConfig(program);
   for (const cmd of program.commands) cmd.exitOverride();

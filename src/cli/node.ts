@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { remoteFor } from './remote.js';
 import { readFileSync } from 'node:fs';
 import { globalOptions, withApp } from './context.js';
 import { formatTable, printJson } from './format.js';
@@ -132,9 +133,10 @@ export function registerNode(program: Command): void {
     .command('list')
     .description('list registered machines')
     .action(async (_o: unknown, cmd: Command) => {
-      const rows = await withApp(cmd, (app) => app.store.nodes.list());
+      const remote = remoteFor(cmd);
+      const rows = remote ? await remote.listNodes() : await withApp(cmd, (app) => app.store.nodes.list());
       if (globalOptions(cmd).json) printJson(rows);
-      else process.stdout.write(formatTable(['MAC', 'NAME', 'TASK', 'LAST SEEN'], rows.map((r) => [r.mac, r.name ?? '', describeTask(r.task), r.lastSeenAt ?? 'never'])));
+      else process.stdout.write(formatTable(['MAC', 'NAME', 'TASK', 'LAST SEEN'], rows.map((r) => [r.mac, r.name ?? '', describeTask(r.task as NodeTask), r.lastSeenAt ?? 'never'])));
     });
 
   node

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { remoteFor } from './remote.js';
 import { globalOptions, withApp } from './context.js';
 import { formatTable, printJson } from './format.js';
 import { readPassword } from './secret-input.js';
@@ -26,7 +27,8 @@ export function registerSource(program: Command): void {
     .command('list')
     .description('list sources')
     .action(async (_o: unknown, cmd: Command) => {
-      const rows = await withApp(cmd, (app) => app.store.sources.list());
+      const remote = remoteFor(cmd);
+      const rows = remote ? await remote.listSources() : await withApp(cmd, (app) => app.store.sources.list());
       if (globalOptions(cmd).json) printJson(rows);
       else process.stdout.write(formatTable(['NAME', 'KIND', 'URL', 'LAST SCAN'], rows.map((r) => [r.name, r.kind, r.url, r.lastScanAt ?? 'never'])));
     });

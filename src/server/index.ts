@@ -18,6 +18,7 @@ import { roomCallbacksRouter } from './room-callbacks.js';
 import { payloadRouter } from './payload-route.js';
 import { BuildRunner } from '../builds/index.js';
 import { collectBuildMetrics } from '../metrics/index.js';
+import { apiRouter } from '../api/index.js';
 
 /** vizor's SMB exposure while it runs (windows-install tasks). */
 export interface RunningExposure {
@@ -75,9 +76,15 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     const secrets = new SecretStore(store.secrets, config.secrets.keyFile);
     const isos = new OpenIsoCache(store, { mountRoot: join(config.dataDir, 'mnt'), password: (n) => secrets.get(n) });
     stops.unshift(() => isos.close());
+    const drivers = new DriverCache(store, secrets, log.child({ subsystem: 'hypervisor' }));
+    stops.unshift(() => drivers.close());
     const httpLog = log.child({ subsystem: 'http' });
     const app = createHttpApp(
       [
+        apiRouter({
+          store, keyFile: config.secrets.keyFile, log: log.child({ subsystem: 'api' }), driver: (n) => drivers.get(n),
+          mountRoot: join(config.dataDir, 'mnt'), scanConcurrency: config.catalog.scanConcurrency, smbClient: config.catalog.smbClient, bootFilesDir: filesDir,
+        }),
         // Before the boot router, whose /boot/:file would answer 404 for it.
         ipxeIsoRouter({ cacheDir: join(config.dataDir, 'cache'), log: httpLog }),
         roomCallbacksRouter({ store, log: httpLog }),
@@ -109,8 +116,6 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
       stops.unshift(...(await startBootServices({ config, ifaces, httpPort, filesDir, store, peers, log })));
     }
     const exposure = config.exposure.smb.enabled ? await startSmbExposure({ config, store, isos, secrets, log, stops }) : null;
-    const drivers = new DriverCache(store, secrets, log.child({ subsystem: 'hypervisor' }));
-    stops.unshift(() => drivers.close());
     const builds = new BuildRunner({ store, driver: (name) => drivers.get(name), log: log.child({ subsystem: 'builds' }), tickMs: config.builds.tickMs });
     builds.start();
     stops.unshift(() => builds.stop());
