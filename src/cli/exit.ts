@@ -42,6 +42,9 @@ const BY_CODE: Readonly<Record<string, number>> = {
   HV_TIMEOUT: ExitCode.Platform,
   HV_UNSUPPORTED: ExitCode.Platform,
   HV_REQUEST: ExitCode.Platform,
+  ROOM_CONFIG_INVALID: ExitCode.Config,
+  ROOM_NOT_FOUND: ExitCode.NotFound,
+  ROOM_LOCKED: ExitCode.Failure,
 };
 
 /** Maps an error code to the process exit code. */

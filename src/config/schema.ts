@@ -71,6 +71,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    rooms: z
+      .object({
+        /** Folder of room files the service (API, UI) knows. */
+        dir: z.string().min(1).default('/etc/vizor/rooms.d'),
+      })
+      .strict()
+      .prefault({}),
     builds: z
       .object({
         /** How often running builds are advanced, in milliseconds. */

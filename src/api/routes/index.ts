@@ -8,11 +8,12 @@ import { buildRoutes, profileRoutes } from './builds.js';
 import { madeRoutes } from './made.js';
 import { eventRoutes } from './events.js';
 import { metaRoutes } from './meta.js';
+import { roomRoutes } from './rooms.js';
 
 /**
  * Every route group the API serves, in document order. A new resource (rooms) adds its
  * group here; the router and the OpenAPI document both walk this one table.
  */
 export const API_ROUTE_GROUPS: readonly RouteGroup[] = [
-  sourceRoutes, catalogRoutes, nodeRoutes, hypervisorRoutes, vmRoutes, profileRoutes, buildRoutes, madeRoutes, eventRoutes, metaRoutes,
+  sourceRoutes, catalogRoutes, nodeRoutes, hypervisorRoutes, vmRoutes, profileRoutes, buildRoutes, madeRoutes, roomRoutes, eventRoutes, metaRoutes,
 ];

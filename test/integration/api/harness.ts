@@ -47,7 +47,7 @@ export interface ApiBench {
 }
 
 /** Starts the API on a fresh store (or the given data dir); responses are checked against their schemas ('throw'). */
-export async function apiBench(dirs?: { dataDir: string; keyFile: string }): Promise<ApiBench> {
+export async function apiBench(dirs?: { dataDir: string; keyFile: string }, extra: { roomsDir?: string } = {}): Promise<ApiBench> {
   const app = dirs ?? tempApp();
   const store = Store.open(join(app.dataDir, 'vizor.db'));
   const bootDir = join(app.dataDir, 'boot');
@@ -60,6 +60,7 @@ export async function apiBench(dirs?: { dataDir: string; keyFile: string }): Pro
   const scans = new ScanJobs({ store, log, concurrency: 2, mountRoot, smbClient: 'auto', password: (n) => secrets.get(n) });
   const router = apiRouter({
     store, keyFile: app.keyFile, log, driver: (n) => drivers.get(n), mountRoot, scanConcurrency: 2, bootFilesDir: bootDir, scans, responseCheck: 'throw',
+    ...(extra.roomsDir ? { rooms: { dir: extra.roomsDir, payloadRoot: join(app.dataDir, 'payloads'), reportBase: null } } : {}),
   });
   const http: Server = await listen(createHttpApp([router], () => true, log), '127.0.0.1', 0);
   const port = (http.address() as { port: number }).port;
