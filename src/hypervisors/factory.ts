@@ -13,7 +13,7 @@ export interface HypervisorEntry {
 
 /** Option names each platform accepts (non-secret), with their type. */
 export const HYPERVISOR_OPTIONS: Readonly<Record<PlatformKind, Readonly<Record<string, 'string' | 'number' | 'boolean'>>>> = {
-  xenserver: { allowUnauthorized: 'boolean', containerTemplate: 'string', taskTimeoutMs: 'number' },
+  xenserver: { allowUnauthorized: 'boolean', containerTemplate: 'string', taskTimeoutMs: 'number', payloadSr: 'string', payloadDir: 'string' },
   cloudstack: { zone: 'string', hypervisor: 'string', ipxeIsoUrl: 'string', payloadBaseUrl: 'string', pollIntervalMs: 'number', jobTimeoutMs: 'number', method: 'string', expiringSignatures: 'boolean' },
   ovirt: { cluster: 'string', allowUnauthorized: 'boolean', pollIntervalMs: 'number', jobTimeoutMs: 'number' },
   qemu: { bridge: 'string', netns: 'string', accel: 'string', machine: 'string', isoDir: 'string' },

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { HvConfigError, HvUnsupportedError } from '../errors.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../retry.js';
 import type {
@@ -8,7 +9,8 @@ import type { Logger } from '../../log/index.js';
 import { XapiConnection } from './connection.js';
 import { createContainer, type ContainerTemplates } from './container.js';
 import { destroy } from './destroy.js';
-import { attachIso, attachPayload, detachPayload, ejectIso } from './media.js';
+import { attachIso, ejectIso } from './media.js';
+import { attachPayload, detachPayload, ScanQueue, type PayloadLibrary } from './payloads.js';
 import { findToolsIso, listResources, platformInfo } from './resources.js';
 import { deleteSnapshot, listSnapshots, revert, snapshot } from './snapshots.js';
 import { cloneVm, convertToTemplate, deleteTemplate, publishTemplate } from './templates.js';
@@ -35,6 +37,10 @@ export interface XenServerOptions {
   readonly eventDebounceMs?: number;
   /** Pause after a failed event fetch; default 5 s (xen-api's own default is 60 s). */
   readonly eventRetryDelayMs?: number;
+  /** ISO library SR (name or uuid) that payload ISOs are uploaded to; needs payloadDir. */
+  readonly payloadSr?: string;
+  /** Absolute path of payloadSr's storage folder (its NFS/CIFS share) as mounted on the vizor host; needs payloadSr. */
+  readonly payloadDir?: string;
 }
 
 /** The HypervisorDriver for XenServer / XCP-ng, over XAPI through the `xen-api` client. */
@@ -43,6 +49,8 @@ export class XenServerDriver implements HypervisorDriver {
   private readonly x: XapiConnection;
   private readonly endpoint: string;
   private readonly templates: ContainerTemplates;
+  private readonly library: PayloadLibrary | undefined;
+  private readonly scans = new ScanQueue();
 
   constructor(opts: XenServerOptions) {
     const bad = (what: string): HvConfigError => new HvConfigError(`xenserver: ${what}`, { platform: 'xenserver' });
@@ -57,6 +65,11 @@ export class XenServerDriver implements HypervisorDriver {
     if (!opts.user) throw bad('user is required');
     if (typeof opts.password !== 'string') throw bad('password is required');
     this.endpoint = url.origin;
+    if ((opts.payloadSr === undefined) !== (opts.payloadDir === undefined) || opts.payloadSr === '' || opts.payloadDir === '') {
+      throw bad('payloadSr (the ISO library SR) and payloadDir (its folder mounted on this host) are set together or not at all');
+    }
+    if (opts.payloadDir !== undefined && !isAbsolute(opts.payloadDir)) throw bad(`payloadDir must be an absolute path, got ${opts.payloadDir}`);
+    this.library = opts.payloadSr !== undefined && opts.payloadDir !== undefined ? { sr: opts.payloadSr, dir: opts.payloadDir } : undefined;
     this.templates = { container: opts.containerTemplate ?? 'Other install media', byOsType: opts.osTemplates ?? {} };
     this.x = new XapiConnection({
       url: url.origin,
@@ -103,13 +116,13 @@ export class XenServerDriver implements HypervisorDriver {
   ejectIso(vmId: string): Promise<void> {
     return ejectIso(this.x, vmId);
   }
-  /** ISO payloads already on an ISO SR; floppies are unsupported. */
+  /** ISO payloads, uploaded to payloadSr through payloadDir (else already on an ISO SR); floppies are unsupported. */
   attachPayload(vmId: string, payload: PayloadSpec): Promise<AttachedPayload> {
-    return attachPayload(this.x, vmId, payload);
+    return attachPayload(this.x, this.scans, vmId, payload, this.library);
   }
-  /** Ejects the payload ISO. */
+  /** Ejects the payload ISO; an uploaded one is also deleted and scanned away. */
   detachPayload(vmId: string, payload: AttachedPayload): Promise<void> {
-    return detachPayload(this.x, vmId, payload);
+    return detachPayload(this.x, this.scans, vmId, payload, this.library);
   }
   /** HVM_boot_params order. */
   setBootOrder(vmId: string, order: readonly BootDevice[]): Promise<void> {

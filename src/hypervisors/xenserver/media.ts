@@ -1,5 +1,3 @@
-import { HvNotFoundError, HvUnsupportedError } from '../errors.js';
-import type { AttachedPayload, PayloadSpec } from '../types.js';
 import type { XapiConnection } from './connection.js';
 import { vbdRecord } from './container.js';
 import { hasXapiCode } from './errors.js';
@@ -7,7 +5,7 @@ import { findIso, vmRecord, vmRef } from './lookup.js';
 import { NULL_REF, type VbdRecord, type VmRecord } from './records.js';
 
 /** The VM's CD drives with their records. */
-async function cdDrives(x: XapiConnection, vm: VmRecord): Promise<Array<{ ref: string; record: VbdRecord }>> {
+export async function cdDrives(x: XapiConnection, vm: VmRecord): Promise<Array<{ ref: string; record: VbdRecord }>> {
   const out: Array<{ ref: string; record: VbdRecord }> = [];
   for (const ref of vm.VBDs) {
     const record = await x.call<VbdRecord>('VBD.get_record', ref);
@@ -17,7 +15,7 @@ async function cdDrives(x: XapiConnection, vm: VmRecord): Promise<Array<{ ref: s
 }
 
 /** Ejects a CD drive; an already empty drive is fine. */
-async function eject(x: XapiConnection, vbd: string): Promise<void> {
+export async function eject(x: XapiConnection, vbd: string): Promise<void> {
   try {
     await x.callAsync('VBD.eject', vbd);
   } catch (err) {
@@ -29,7 +27,7 @@ async function eject(x: XapiConnection, vbd: string): Promise<void> {
  * Puts an ISO VDI into the VM's CD drive: eject what is there, then VBD.insert. A VM
  * without a CD drive gets one (userdevice 3 when free), plugged if the VM runs.
  */
-async function insert(x: XapiConnection, vmRefValue: string, vdi: string): Promise<void> {
+export async function insertCd(x: XapiConnection, vmRefValue: string, vdi: string): Promise<void> {
   const vm = await vmRecord(x, vmRefValue);
   const [drive] = await cdDrives(x, vm);
   if (drive) {
@@ -49,7 +47,7 @@ async function insert(x: XapiConnection, vmRefValue: string, vdi: string): Promi
 export async function attachIso(x: XapiConnection, vmId: string, isoId: string): Promise<void> {
   const ref = await vmRef(x, vmId);
   const iso = await findIso(x, isoId);
-  await insert(x, ref, iso.ref);
+  await insertCd(x, ref, iso.ref);
 }
 
 /** Empties every CD drive of the VM (drives stay, so an ISO can go in again while it runs). */
@@ -60,42 +58,4 @@ export async function ejectIso(x: XapiConnection, vmId: string): Promise<void> {
 /** Ejects every non-empty CD drive of a VM record. */
 export async function ejectAll(x: XapiConnection, vm: VmRecord): Promise<void> {
   for (const drive of await cdDrives(x, vm)) if (!drive.record.empty && drive.record.VDI !== NULL_REF) await eject(x, drive.ref);
-}
-
-/**
- * XenServer has no virtual floppy, so only ISO payloads exist. Uploading images is out of
- * scope for this driver: the payload ISO must already be on an ISO SR (e.g. written by
- * vizor into an ISO library share) under `payload.name`; it then goes into the CD drive
- * like any ISO. The attached id is the ISO's VDI uuid.
- */
-export async function attachPayload(x: XapiConnection, vmId: string, payload: PayloadSpec): Promise<AttachedPayload> {
-  if (payload.kind === 'floppy') {
-    throw new HvUnsupportedError('xenserver: VMs have no floppy drive; build the payload as an ISO', { platform: 'xenserver' });
-  }
-  const ref = await vmRef(x, vmId);
-  let iso;
-  try {
-    iso = await findIso(x, payload.name);
-  } catch (err) {
-    if (!(err instanceof HvNotFoundError)) throw err;
-    throw new HvNotFoundError(`xenserver: payload ISO "${payload.name}" is not on any ISO SR (vizor does not upload ISOs to XenServer; put it in an ISO library and rescan)`, {
-      platform: 'xenserver',
-      cause: err,
-    });
-  }
-  await insert(x, ref, iso.ref);
-  return { kind: 'iso', id: iso.record.uuid };
-}
-
-/** Ejects the payload ISO if it is still in a CD drive of the VM (anything else stays). */
-export async function detachPayload(x: XapiConnection, vmId: string, payload: AttachedPayload): Promise<void> {
-  const vm = await vmRecord(x, await vmRef(x, vmId));
-  let vdi: string;
-  try {
-    vdi = await x.call<string>('VDI.get_by_uuid', payload.id);
-  } catch (err) {
-    if (hasXapiCode(err, 'UUID_INVALID', 'HANDLE_INVALID')) return;
-    throw err;
-  }
-  for (const drive of await cdDrives(x, vm)) if (drive.record.VDI === vdi) await eject(x, drive.ref);
 }

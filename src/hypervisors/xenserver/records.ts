@@ -40,6 +40,8 @@ export interface VdiRecord {
   readonly uuid: string;
   readonly name_label: string;
   readonly SR: string;
+  /** On ISO SRs, the image's file name in the SR's folder. */
+  readonly location: string;
   readonly VBDs: readonly string[];
   readonly virtual_size: number | string;
   readonly is_tools_iso: boolean;

@@ -2,6 +2,7 @@ import { newRef, type XapiDb } from './db.js';
 import type { EventLog } from './events.js';
 import { XapiFault, type FaultPlan } from './faults.js';
 import type { Guests } from './guest.js';
+import type { IsoFolders } from './iso-folders.js';
 import type { TaskRunner } from './tasks.js';
 
 /** Live sessions and the one account the fake accepts. */
@@ -55,6 +56,8 @@ export interface FakeContext {
   readonly guests: Guests;
   readonly sessions: Sessions;
   readonly faults: FaultPlan;
+  /** The folders behind the ISO SRs (what SR.scan reads). */
+  readonly isoFolders: IsoFolders;
   /** Ref of the (only) host. */
   readonly host: () => string;
   /** Ref of the pool. */

@@ -68,10 +68,11 @@ export class XapiDb {
     return ref;
   }
 
-  /** Creates a record with every default field and a fresh uuid; returns its ref. */
+  /** Creates a record with every default field and a fresh uuid (or `fields.uuid` when given and free); returns its ref. */
   create(cls: string, fields: XapiRecord): string {
     const ref = newRef();
-    const uuid = randomUUID();
+    const wanted = fields['uuid'];
+    const uuid = typeof wanted === 'string' && !this.refByUuid.has(wanted) ? wanted : randomUUID();
     const rec: XapiRecord = { ...defaultsFor(cls, fields), uuid };
     this.table(cls).set(ref, rec);
     this.classByRef.set(ref, cls);

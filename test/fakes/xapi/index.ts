@@ -9,8 +9,10 @@ import { Dispatcher, type XapiCall } from './dispatch.js';
 import { EventLog } from './events.js';
 import { FaultPlan } from './faults.js';
 import { Guests, type GuestScript } from './guest.js';
-import { createVdiOn, seedInventory, type XapiInventory } from './inventory.js';
+import { seedInventory, type XapiInventory } from './inventory.js';
+import { IsoFolders } from './iso-folders.js';
 import { buildMethodTable } from './methods/index.js';
+import { scanSr } from './methods/storage.js';
 import { powerOff } from './methods/vm-common.js';
 import type { XapiRecord } from './schema.js';
 import { XapiHttpServer } from './server.js';
@@ -66,8 +68,14 @@ export interface XapiFake {
   refOf(obj: string): string;
   /** Copies of all records of a class, with their refs. */
   all(cls: string): Array<{ ref: string; record: XapiRecord }>;
-  /** Puts an ISO on an ISO SR (default: the ISO library); returns the VDI ref. */
+  /**
+   * Puts an ISO on an ISO SR (ref, uuid or name; default: the ISO library) the way an admin
+   * does: a 1 MiB file `name` in the SR's folder (kept if it exists), then SR.scan. Returns
+   * the VDI ref.
+   */
   addIso(name: string, sr?: string): string;
+  /** The storage folder of an ISO SR (ref, uuid or name): what its NFS/CIFS share would hold. */
+  srDir(sr: string): string;
   /** Stops the server, wakes blocked calls and cancels timers. */
   close(): Promise<void>;
 }
@@ -79,6 +87,8 @@ export async function startXapiFake(opts: XapiFakeOptions = {}): Promise<XapiFak
   const events = new EventLog();
   const db = new XapiDb((cls, op, ref, snap) => void events.push(cls, op, ref, snap));
   const inventory = seedInventory(db);
+  const isoFolders = new IsoFolders();
+  isoFolders.adopt(db);
   const ctx: FakeContext = {
     db,
     events,
@@ -86,6 +96,7 @@ export async function startXapiFake(opts: XapiFakeOptions = {}): Promise<XapiFak
     guests: new Guests(),
     sessions: new Sessions(user, password, events),
     faults: new FaultPlan(),
+    isoFolders,
     host: () => inventory.host,
     pool: () => inventory.pool,
   };
@@ -102,6 +113,19 @@ export async function startXapiFake(opts: XapiFakeOptions = {}): Promise<XapiFak
       }
     }
     throw new Error(`xapi fake: no object with uuid ${obj}`);
+  };
+  const isoSrRef = (sr: string): string => {
+    const byName = db.all('SR').find(([, r]) => r['name_label'] === sr)?.[0];
+    let ref = byName;
+    if (!ref) {
+      try {
+        ref = refOf(sr);
+      } catch {
+        ref = undefined;
+      }
+    }
+    if (!ref || !isoFolders.dir(ref)) throw new Error(`xapi fake: no ISO SR "${sr}"`);
+    return ref;
   };
   const classOf = (ref: string): string => {
     const cls = db.classOf(ref);
@@ -144,7 +168,15 @@ export async function startXapiFake(opts: XapiFakeOptions = {}): Promise<XapiFak
     },
     refOf,
     all: (cls) => db.all(cls).map(([ref, record]) => ({ ref, record: structuredClone(record) })),
-    addIso: (name, sr = inventory.isoSr) => createVdiOn(db, sr, { name_label: name, location: name, virtual_size: 1024 * 1024, read_only: true, sharable: true }),
+    addIso: (name, sr = inventory.isoSr) => {
+      const ref = isoSrRef(sr);
+      isoFolders.putSparse(ref, name, 1024 * 1024);
+      scanSr(ctx, ref);
+      const hit = db.all('VDI').find(([, v]) => v['SR'] === ref && v['location'] === name);
+      if (!hit) throw new Error(`xapi fake: ${name} is not an image name an ISO SR lists (.iso or .img)`);
+      return hit[0];
+    },
+    srDir: (sr) => isoFolders.dir(isoSrRef(sr))!,
     close: async () => {
       ctx.guests.close();
       ctx.tasks.close();
@@ -153,6 +185,7 @@ export async function startXapiFake(opts: XapiFakeOptions = {}): Promise<XapiFak
       ctx.sessions.expireAll();
       events.close();
       await server.close();
+      isoFolders.close();
     },
   };
 }

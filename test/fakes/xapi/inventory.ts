@@ -74,7 +74,7 @@ function seedForeignVm(db: XapiDb, sr: string, network: string): string {
   return vm;
 }
 
-/** Adds a VDI to an SR (the fake has no SR scan: tests call this to "upload" an ISO). */
+/** Adds a VDI record to an SR directly (the seeded inventory; ISO files go through the SR folder and SR.scan). */
 export function createVdiOn(db: XapiDb, sr: string, fields: Record<string, string | number | boolean | Record<string, string>>): string {
   return createVdi({ db }, { SR: sr, ...fields });
 }

@@ -2,6 +2,7 @@ import type { MethodTable } from '../context.js';
 import { deviceMethods } from './devices.js';
 import { genericMethods } from './generic.js';
 import { sessionEventMethods } from './session-events.js';
+import { storageMethods } from './storage.js';
 import { vmLifecycleMethods } from './vm-lifecycle.js';
 import { vmMethods } from './vm.js';
 
@@ -13,5 +14,6 @@ export function buildMethodTable(): MethodTable {
   vmLifecycleMethods(table);
   deviceMethods(table);
   sessionEventMethods(table);
+  storageMethods(table);
   return table;
 }

@@ -13,10 +13,14 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-/** Starts a fake and a driver on it (retry FAST_RETRY, 10 ms event debounce, 50 ms event retry delay). */
-export async function startRig(driverOpts: Partial<XenServerOptions> = {}, fakeOpts: XapiFakeOptions = {}): Promise<Rig> {
+/**
+ * Starts a fake and a driver on it (retry FAST_RETRY, 10 ms event debounce, 50 ms event
+ * retry delay). Driver options may depend on the fake (e.g. payloadDir = fake.srDir(...)).
+ */
+export async function startRig(driverOpts: Partial<XenServerOptions> | ((fake: XapiFake) => Partial<XenServerOptions>) = {}, fakeOpts: XapiFakeOptions = {}): Promise<Rig> {
   const fake = await startXapiFake(fakeOpts);
-  const driver = createXenServerDriver({ url: fake.url, user: fake.user, password: fake.password, retry: FAST_RETRY, eventDebounceMs: 10, eventRetryDelayMs: 50, ...driverOpts });
+  const extra = typeof driverOpts === 'function' ? driverOpts(fake) : driverOpts;
+  const driver = createXenServerDriver({ url: fake.url, user: fake.user, password: fake.password, retry: FAST_RETRY, eventDebounceMs: 10, eventRetryDelayMs: 50, ...extra });
   return {
     fake,
     driver,
