@@ -190,3 +190,44 @@ groups:
     assert.deepEqual(await driver.listVms({ role: 'room' }), []);
   });
 });
+
+describe('rooms on the XenServer fake', () => {
+  test('ISO payloads through the ISO library SR, snapshots, reset, delete', { timeout: 120_000 }, async (t) => {
+    const { startXapiFake } = await import('../../fakes/xapi/index.js');
+    const { createXenServerDriver } = await import('../../../src/hypervisors/xenserver/index.js');
+    const fake = await startXapiFake();
+    t.after(() => fake.close());
+    fake.defaultGuest().haltAfter(200);
+    const dir = mkdtempSync(join(tmpdir(), 'vizor-room-xen-'));
+    const store = Store.open(join(dir, 'vizor.db'));
+    t.after(() => store.close());
+    const secrets = new SecretStore(store.secrets, join(dir, 'secret.key'));
+    secrets.set('lab-admin', ADMIN);
+    const isoLibrary = fake.srDir('ISO library');
+    const driver = createXenServerDriver({ url: fake.url, user: fake.user, password: fake.password, payloadSr: 'ISO library', payloadDir: isoLibrary });
+    t.after(() => driver.close().catch(() => undefined));
+    const src = await driver.createContainer({ name: 'gold-src', vcpus: 2, memoryMiB: 2048, diskGiB: 20, network: 'vizor-net', firmware: 'bios', tag: { role: 'build', owner: 'b1' } });
+    const tpl = await driver.convertToTemplate(src.id, 'gold');
+    store.templates.upsert({ name: 'gold', hypervisor: 'hv', platformId: tpl.id, buildId: 'b1', isoId: null, source: {} });
+    const roomFile = join(dir, 'x1.yaml');
+    writeFileSync(roomFile, `room: x1\nhypervisor: hv\ntemplate: gold\nusb: false\nplacement: { network: vizor-net }\nsnapshot: { name: clean, description: rollout }\nreset: { start: if-running }\naddressing: { subnet: 10.8.0.0/24, gateway: 10.8.0.1, first: 10.8.0.11 }\nunattend:\n  template: unattend\n  values: { version: server-2022, arch: amd64 }\n  secrets: { adminPassword: lab-admin }\ngroups:\n  - name: seats\n    ids: ["1-4"]\n`);
+    const plan = planRoom(await loadRoomFile(roomFile));
+    const ctx: RoomContext = { store, driver: async () => driver, secret: (n) => secrets.get(n), payloadDir: join(dir, 'payloads', 'x1'), reportBase: null, log: pino({ level: 'silent' }), powerOffTimeoutMs: 20_000 };
+    fake.clearCalls();
+    const results = await rolloutRoom(ctx, plan);
+    assert.ok(results.every((r) => r.ok), JSON.stringify(results));
+    const methods = fake.calls.map((c) => c.method.replace(/^Async\./, ''));
+    assert.equal(methods.filter((m) => m === 'VM.clone').length, 4);
+    assert.ok(methods.filter((m) => m === 'SR.scan').length >= 8, 'a scan after each payload is written and after each is removed');
+    assert.equal(methods.filter((m) => m === 'VBD.insert').length, 4, 'each payload ISO went into a CD drive');
+    assert.equal(methods.filter((m) => m === 'VM.snapshot').length, 4);
+    assert.deepEqual(readdirSync(isoLibrary).filter((f) => f.startsWith('x1-')), [], 'no payload ISO (with the admin password) left in the ISO library');
+    assert.ok(!fake.all('VDI').some(({ record }) => String(record.name_label).startsWith('x1-')), 'and none left as a VDI');
+    const reset = await resetRoomVms(ctx, plan);
+    assert.ok(reset.every((r) => r.ok && r.action === 'reverted to clean'), JSON.stringify(reset));
+    assert.equal(fake.calls.filter((c) => c.method.replace(/^Async\./, '') === 'VM.revert').length, 4);
+    const deleted = await deleteRoomVms(ctx, plan);
+    assert.ok(deleted.every((r) => r.ok));
+    assert.deepEqual((await driver.listVms({ role: 'room' })).length, 0);
+  });
+});
