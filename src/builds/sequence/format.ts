@@ -108,7 +108,9 @@ function describeIssue(raw: unknown, issue: z.core.$ZodIssue): string {
     where += typeof part === 'number' ? `[${part}]` : `${where ? '.' : ''}${String(part)}`;
     if (typeof part === 'number' && typeof name === 'string') where += `("${name}")`;
   }
-  return `${where || '(top level)'}: ${issue.message}`;
+  // zod reports a bad record key as "Invalid key in record"; the key's own issue says why.
+  const message = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
+  return `${where || '(top level)'}: ${message}`;
 }
 
 /** Parses and validates a sequence file's YAML text; `source` names it in errors. */

@@ -104,7 +104,14 @@ export function sequenceRoutes(router: Router, o: SequenceRoutesOptions): void {
         ? parsed.event
         : { ...parsed.event, message: scrubSecrets(parsed.event.message, [...secretValues(t.hit.document), t.token]) };
       o.log.info({ callback: shortToken(t.token), stage: event.stage, task: event.task, phase: event.phase, status: event.status, attempt: event.attempt }, 'sequence event');
-      o.onEvent(t.token, event);
+      try {
+        o.onEvent(t.token, event);
+      } catch (e) {
+        // This runs after the body was read, outside express's own error catching.
+        o.log.error({ callback: shortToken(t.token), err: (e as Error).message }, 'cannot record sequence event');
+        res.status(500).type('text/plain').send('vizor: cannot record this event; see the vizor log\n');
+        return;
+      }
       res.status(204).end();
     });
   });
