@@ -14,6 +14,7 @@ APT_PACKAGES=(
   iproute2 busybox isc-dhcp-client kea-admin dnsmasq-base curl
   qemu-system-x86 qemu-utils ovmf ipxe-qemu seabios
   atftp tftp-hpa
+  debootstrap systemd-container zsh
   debian-installer-12-netboot-amd64
 )
 

@@ -12,6 +12,7 @@ import { registerBuild } from './build.js';
 import { registerProfile, registerMade } from './made.js';
 import { registerRoom, registerSecret } from './room.js';
 import { registerToken } from './token.js';
+import { registerCompletion } from './completion.js';
 import { ExitCode, reportError } from './exit.js';
 
 function version(): string {
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerToken(program);
   registerServe(program);
   registerConfig(program);
+  registerCompletion(program);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
