@@ -3,3 +3,5 @@ export { planBuild, profileSpecSchema, newBuildId, DECLARED_VARIABLES, type Buil
 export { STAGES, nextStage, stagesOf, stageApplies, DEFAULT_STAGE_TIMEOUTS, type Stage, type BuildFamily } from './stages.js';
 export { BuildInvalidError, BuildStateError, BuildTimeoutError } from './errors.js';
 export { startBuild, cancelBuild, retryBuild } from './service.js';
+export { sequenceFile, buildSequenceDocument, SHIPPED_SEQUENCES, SITE_SEQUENCES } from './sequences.js';
+export { sequenceRoutes, firstLogonCommand, type SequenceEvent } from './sequence/index.js';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { checkAnswerValues, linuxFamilyOf, newAnswerToken, makeWindowsInstallTask } from '../boot/index.js';
 import type { Store } from '../store/index.js';
 import { BuildInvalidError } from './errors.js';
+import { sequenceFile } from './sequences.js';
 import { DEFAULT_STAGE_TIMEOUTS, STAGES, type BuildFamily, type Stage } from './stages.js';
 
 /** A hardware profile: what a build VM looks like and where it goes. */
@@ -128,6 +129,16 @@ export function planBuild(store: Store, req: BuildRequest): { id: string; token:
   } else {
     const p = checkAnswerValues(values);
     if (p) problems.push(p);
+  }
+  if (req.sequence) {
+    if (family !== 'windows') problems.push(`--sequence is for Windows builds; ISO ${req.isoId} is ${family}`);
+    else {
+      try {
+        sequenceFile(req.sequence);
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
   }
   const timeouts = { ...DEFAULT_STAGE_TIMEOUTS, ...req.timeouts };
   for (const [k, v] of Object.entries(timeouts)) {

@@ -15,6 +15,7 @@ import { startSmbExposure } from './smb-exposure.js';
 import { DriverCache } from './drivers.js';
 import { ipxeIsoRouter } from './ipxe-iso-route.js';
 import { roomCallbacksRouter } from './room-callbacks.js';
+import { sequenceCallbacksRouter } from './sequence-callbacks.js';
 import { payloadRouter } from './payload-route.js';
 import { BuildRunner } from '../builds/index.js';
 import { collectBuildMetrics } from '../metrics/index.js';
@@ -92,6 +93,7 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
         // Before the boot router, whose /boot/:file would answer 404 for it.
         ipxeIsoRouter({ cacheDir: join(config.dataDir, 'cache'), log: httpLog }),
         roomCallbacksRouter({ store, log: httpLog }),
+        sequenceCallbacksRouter({ store, log: httpLog }),
         payloadRouter({ payloadRoot: join(config.dataDir, 'payloads'), log: httpLog }),
         bootRouter({
           store, peers, renderer: new TemplateRenderer(), defaultTask: config.boot.defaultTask, bootFilesDir: filesDir, log: httpLog,

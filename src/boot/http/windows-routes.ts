@@ -4,6 +4,7 @@ import type { Store } from '../../store/index.js';
 import type { PeerDirectory } from '../peers.js';
 import { renderAutounattend, renderInstallCmd, renderWinpeshl, type WindowsFirmware } from '../../templates/windows/index.js';
 import { authoriseTask } from './answers.js';
+import { firstLogonCommand } from '../../builds/sequence/engine.js';
 import { asWindowsInstall, defaultComputerName, INJECTED_FILES, windowsInstallValues, windowsShareNames, type InjectedFile, type WindowsInstallTask } from './windows.js';
 import type { NodeRow } from '../../store/index.js';
 
@@ -22,7 +23,8 @@ const HOST = /^([A-Za-z0-9.-]+)(:\d{1,5})?$/;
 /** Thrown inside rendering when a needed secret is not there yet. */
 class NotReady extends Error {}
 
-function render(file: InjectedFile, node: NodeRow, task: WindowsInstallTask, fw: WindowsFirmware, smbHost: string, secret: (n: string) => string | null): string {
+function render(file: InjectedFile, node: NodeRow, task: WindowsInstallTask, fw: WindowsFirmware, host: string, secret: (n: string) => string | null): string {
+  const smbHost = host.replace(/:\d+$/, '');
   if (file === 'winpeshl.ini') return renderWinpeshl();
   if (file === 'install.cmd') {
     const names = windowsShareNames(task);
@@ -36,7 +38,9 @@ function render(file: InjectedFile, node: NodeRow, task: WindowsInstallTask, fw:
   }
   const admin = secret(task.adminPasswordSecret);
   if (!admin) throw new NotReady(`secret ${task.adminPasswordSecret} (Administrator password) is not set`);
-  return renderAutounattend(windowsInstallValues(task, fw, defaultComputerName(node.name, node.mac), admin));
+  // A sequence starts from the installed system's first logon, calling back to this vizor.
+  const firstLogon = task.sequence ? [firstLogonCommand(`http://${host}`, task.token)] : [];
+  return renderAutounattend(windowsInstallValues(task, fw, defaultComputerName(node.name, node.mac), admin, firstLogon));
 }
 
 /**
@@ -60,7 +64,7 @@ export function windowsAnswerRoutes(router: Router, o: WindowsRoutesOptions): vo
     if ((fw !== 'bios' && fw !== 'uefi') || !INJECTED_FILES.includes(file) || !host || !o.secret) return notFound();
     let body: string;
     try {
-      body = render(file, hit.node, hit.task, fw, host[1]!, o.secret);
+      body = render(file, hit.node, hit.task, fw, host[0], o.secret);
     } catch (err) {
       const notReady = err instanceof NotReady;
       // Names the file and the problem, never the rendered content or a secret.

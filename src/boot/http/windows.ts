@@ -18,6 +18,8 @@ export type WindowsInstallTask = {
   readonly image: { readonly index: number } | { readonly name: string };
   /** Name of the secret holding the Administrator password (never the password itself). */
   readonly adminPasswordSecret: string;
+  /** Provisioner sequence to run after setup (its engine starts at first logon). */
+  readonly sequence?: string;
   /** Optional settings: computerName, timeZone, uiLanguage, inputLocale, systemLocale, userLocale, productKey, organization, owner, bypassWin11 ("true"). */
   readonly values?: Readonly<Record<string, string>>;
 };
@@ -48,8 +50,9 @@ const SECRET_NAME = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 /** Builds a windows-install task; returns the first problem instead when something is wrong. */
 export function makeWindowsInstallTask(o: {
   isoId: number; version: string; arch: string; image: { index: number } | { name: string };
-  adminPasswordSecret: string; values?: Record<string, string>; token?: string;
+  adminPasswordSecret: string; values?: Record<string, string>; token?: string; sequence?: string;
 }): WindowsInstallTask | { problem: string } {
+  if (o.sequence !== undefined && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(o.sequence)) return { problem: 'sequence must be a sequence name (lower-case letters, digits, . _ -)' };
   if (!Number.isSafeInteger(o.isoId) || o.isoId <= 0) return { problem: `ISO id must be a positive integer, got ${o.isoId}` };
   const info = (WINDOWS_VERSIONS as Record<string, { archs: readonly string[] }>)[o.version];
   if (!info) return { problem: `version must be one of ${Object.keys(WINDOWS_VERSIONS).join(', ')}; got ${JSON.stringify(o.version)}` };
@@ -69,6 +72,7 @@ export function makeWindowsInstallTask(o: {
     kind: 'windows-install', isoId: o.isoId, token, version: o.version as WindowsVersion, arch: o.arch as WindowsArch,
     image: 'index' in image ? { index: image.index as number } : { name: image.name as string },
     adminPasswordSecret: o.adminPasswordSecret,
+    ...(o.sequence ? { sequence: o.sequence } : {}),
     ...(o.values && Object.keys(o.values).length ? { values: { ...o.values } } : {}),
   };
 }
@@ -77,7 +81,7 @@ export function makeWindowsInstallTask(o: {
 export function asWindowsInstall(task: NodeTask): WindowsInstallTask | null {
   if (task.kind !== 'windows-install') return null;
   const t = task as Partial<WindowsInstallTask>;
-  const made = makeWindowsInstallTask({ isoId: t.isoId as number, version: t.version as string, arch: t.arch as string, image: t.image as { index: number }, adminPasswordSecret: t.adminPasswordSecret as string, values: t.values as Record<string, string> | undefined, token: t.token });
+  const made = makeWindowsInstallTask({ isoId: t.isoId as number, version: t.version as string, arch: t.arch as string, image: t.image as { index: number }, adminPasswordSecret: t.adminPasswordSecret as string, values: t.values as Record<string, string> | undefined, token: t.token, ...(t.sequence ? { sequence: t.sequence } : {}) });
   return 'problem' in made ? null : made;
 }
 
@@ -122,14 +126,16 @@ export function planWindowsBoot(task: WindowsInstallTask, base: string, found: R
 }
 
 /** The autounattend values of a task for one node and firmware. */
-export function windowsInstallValues(task: WindowsInstallTask, firmware: WindowsFirmware, computerName: string, adminPassword: string): WindowsInstallValues {
+export function windowsInstallValues(task: WindowsInstallTask, firmware: WindowsFirmware, computerName: string, adminPassword: string, firstLogon: readonly string[] = []): WindowsInstallValues {
   const v = task.values ?? {};
   const ui = v.uiLanguage ?? 'en-US';
   return {
     version: task.version, arch: task.arch, firmware, image: task.image,
     locale: { uiLanguage: ui, inputLocale: v.inputLocale ?? ui, systemLocale: v.systemLocale ?? ui, userLocale: v.userLocale ?? ui },
     timeZone: v.timeZone ?? 'UTC', computerName: v.computerName ?? computerName, adminPassword,
-    localAccounts: [], firstLogonCommands: [],
+    localAccounts: [], firstLogonCommands: [...firstLogon],
+    // FirstLogonCommands run only after a logon: log on once by itself when there are any.
+    ...(firstLogon.length ? { autoLogon: { username: 'Administrator', logonCount: 1 } } : {}),
     // install.cmd partitions with diskpart before setup.exe runs.
     partitioning: 'existing',
     ...(v.productKey ? { productKey: v.productKey } : {}),

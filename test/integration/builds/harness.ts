@@ -2,7 +2,8 @@
 // plus a scripted guest that does what the Debian installer does over vizor's HTTP
 // endpoints (iPXE script, preseed, stage reports, done). Shared by the build tests.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { chmodSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pino } from 'pino';
 import { startServer, type RunningServer } from '../../../src/server/index.js';
 import { configSchema } from '../../../src/config/index.js';
@@ -23,10 +24,16 @@ export interface BuildBench {
 }
 
 /** Starts vizor (builds advanced every 100 ms) with debian-netinst.iso cataloged, hypervisor "hv" and profile "p". */
-export async function buildBench(hv: { kind: HypervisorKind; url: string; username: string | null; secret: string | null; options?: Record<string, string | number | boolean> }, profile: Record<string, unknown>): Promise<BuildBench> {
-  const dir = await isoFolder({ 'debian.iso': 'debian-netinst.iso' });
+export async function buildBench(
+  hv: { kind: HypervisorKind; url: string; username: string | null; secret: string | null; options?: Record<string, string | number | boolean> },
+  profile: Record<string, unknown>,
+  o: { iso?: string; config?: Record<string, unknown> } = {},
+): Promise<BuildBench> {
+  const dir = await isoFolder({ 'install.iso': o.iso ?? 'debian-netinst.iso' });
   const app = tempApp();
-  const parsed = configSchema.parse({ dataDir: app.dataDir, http: { host: '127.0.0.1' }, secrets: { keyFile: app.keyFile }, builds: { tickMs: 100 } });
+  // Like /var/lib: searchable above the data folder (smbd's build accounts pass through it).
+  chmodSync(dirname(app.dataDir), 0o755);
+  const parsed = configSchema.parse({ dataDir: app.dataDir, http: { host: '127.0.0.1' }, secrets: { keyFile: app.keyFile }, builds: { tickMs: 100 }, ...o.config });
   const server = await startServer({ ...parsed, http: { ...parsed.http, port: 0 } }, pino({ level: 'silent' }));
   const secrets = new SecretStore(server.store.secrets, app.keyFile);
   new SourceService(server.store, secrets, join(app.dataDir, 'mnt')).add('lab', `file://${dir}`);
