@@ -13,7 +13,7 @@ import { registerProfile, registerMade } from './made.js';
 import { registerRoom, registerSecret } from './room.js';
 import { registerToken } from './token.js';
 import { registerCompletion } from './completion.js';
-import { ExitCode, reportError } from './exit.js';
+import { ExitCode, reportError, UsageError } from './exit.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -47,8 +47,20 @@ export function buildProgram(): Command {
   registerConfig(program);
   registerCompletion(program);
   for (const cmd of program.commands) cmd.exitOverride();
+  // --remote is honoured by the commands that have a remote path; anywhere else it would be
+  // silently ignored and the command would run on this machine's store instead.
+  program.hook('preAction', (root, action) => {
+    const remote = (root.opts() as { remote?: string }).remote ?? process.env.VIZOR_REMOTE;
+    const path = `${action.parent?.name()} ${action.name()}`;
+    if (remote && !REMOTE_COMMANDS.has(path)) {
+      throw new UsageError(`${path} does not work with --remote / VIZOR_REMOTE yet (it would act on this machine); remote commands: ${[...REMOTE_COMMANDS].join(', ')}`, path);
+    }
+  });
   return program;
 }
+
+/** Commands that run through the REST API when --remote (or $VIZOR_REMOTE) is given. */
+export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(['source list', 'catalog list', 'node list', 'build list', 'build show', 'template list']);
 
 /** Runs the CLI with `argv` and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -1,19 +1,20 @@
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { globalOptions, withApp, type AppContext } from './context.js';
+import { configFor, globalOptions, withApp, type AppContext } from './context.js';
 import { formatTable, printJson } from './format.js';
 import { UsageError } from './exit.js';
 import { driverFor } from './hypervisor.js';
 import type { VmResult } from '../rooms/index.js';
 
-/** A room by file path, or by name in /etc/vizor/rooms.d. */
-async function loadRoom(ref: string) {
-  const { loadRoomFile, loadRooms, DEFAULT_ROOMS_DIR } = await import('../rooms/index.js');
+/** A room by file path, or by name in the configured rooms folder (rooms.dir, default /etc/vizor/rooms.d). */
+async function loadRoom(ref: string, cmd: Command) {
+  const { loadRoomFile, loadRooms } = await import('../rooms/index.js');
   if (ref.endsWith('.yaml') || ref.endsWith('.yml') || ref.includes('/')) return loadRoomFile(resolve(ref));
-  const rooms = await loadRooms(DEFAULT_ROOMS_DIR);
+  const dir = (await configFor(cmd)).config.rooms.dir;
+  const rooms = existsSync(dir) ? loadRooms(dir) : [];
   const hit = rooms.find((r) => r.room === ref);
-  if (!hit) throw new UsageError(`no room "${ref}" in ${DEFAULT_ROOMS_DIR} (give a file path instead)`, 'room');
+  if (!hit) throw new UsageError(`no room "${ref}" in ${dir} (give a file path instead)`, 'room');
   return hit;
 }
 
@@ -52,7 +53,7 @@ export function registerRoom(program: Command): void {
 
   room.command('validate').description('check a room before touching any platform (names, addresses, DHCP pool, template, network)').argument('<room>', 'room name or file')
     .action(async (ref: string, _o: unknown, cmd: Command) => {
-      const cfg = await loadRoom(ref);
+      const cfg = await loadRoom(ref, cmd);
       const out = await withApp(cmd, async (app) => {
         const { planRoom } = await import('../rooms/index.js');
         const pool = app.config.boot.dhcp.poolStart && app.config.boot.dhcp.poolEnd ? { start: app.config.boot.dhcp.poolStart, end: app.config.boot.dhcp.poolEnd } : undefined;
@@ -84,7 +85,7 @@ export function registerRoom(program: Command): void {
     room.command(verb).description('each VM with its settings, whether it exists, its power state, snapshots and what a reset would use').argument('<room>', 'room name or file')
       .option('--only <vms>', 'comma-separated VM names')
       .action(async (ref: string, o: { only?: string }, cmd: Command) => {
-        const cfg = await loadRoom(ref);
+        const cfg = await loadRoom(ref, cmd);
         const rows = await withApp(cmd, async (app) => {
           const { planRoom, roomStatus } = await import('../rooms/index.js');
           const plan = planRoom(cfg).filter((v) => !only(o.only) || only(o.only)!.includes(v.name));
@@ -106,7 +107,7 @@ export function registerRoom(program: Command): void {
       .option('--dry-run', 'show what would be done, change nothing')
       .option('--yes', 'do not ask for confirmation (delete)')
       .action(async (ref: string, o: { only?: string; dryRun?: boolean; yes?: boolean }, cmd: Command) => {
-        const cfg = await loadRoom(ref);
+        const cfg = await loadRoom(ref, cmd);
         const results = await withApp(cmd, async (app) => {
           const r = await import('../rooms/index.js');
           const plan = r.planRoom(cfg).filter((v) => !only(o.only) || only(o.only)!.includes(v.name));
