@@ -15,6 +15,7 @@ APT_PACKAGES=(
   qemu-system-x86 qemu-utils ovmf ipxe-qemu seabios
   atftp tftp-hpa
   debootstrap systemd-container zsh
+  chromium fonts-dejavu-core
   debian-installer-12-netboot-amd64
 )
 

@@ -7,7 +7,7 @@ import { API_ROUTE_GROUPS } from './routes/index.js';
 
 export type { ApiDeps, ApiContext } from './context.js';
 export { ScanJobs, type ScanProgress, type ScanJobsOptions } from './scans.js';
-export { TokenStore, API_TOKENS_SQL, TOKEN_NAME, type TokenInfo, type TokenScope } from './tokens-store.js';
+export { TokenStore, TOKEN_NAME, type TokenInfo, type TokenScope } from './tokens-store.js';
 export { HTTP_STATUS, translateError, type ApiErrorBody } from './errors.js';
 export { defineRoute, openApiPath, type ApiRoute, type RouteGroup, type RouteScope } from './route.js';
 export { API_ROUTE_GROUPS } from './routes/index.js';

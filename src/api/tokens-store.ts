@@ -3,25 +3,6 @@ import type { Db } from '../store/index.js';
 import { AlreadyExistsError, NotFoundError, now } from '../store/index.js';
 import { ValidationError } from './errors.js';
 
-/**
- * The api_tokens table. Run on first use (CREATE ... IF NOT EXISTS) until it moves into
- * store/migrations.ts. Only an HMAC of each token is kept; a name is unique among the
- * tokens not revoked, so a revoked name can be given to a new token.
- */
-export const API_TOKENS_SQL = `
-CREATE TABLE IF NOT EXISTS api_tokens (
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  hash BLOB NOT NULL UNIQUE,
-  scope TEXT NOT NULL CHECK (scope IN ('read', 'admin')),
-  created_at TEXT NOT NULL,
-  expires_at TEXT,
-  last_used_at TEXT,
-  revoked_at TEXT
-);
-CREATE UNIQUE INDEX IF NOT EXISTS api_tokens_active_name ON api_tokens (name) WHERE revoked_at IS NULL;
-`;
-
 /** What a token may do: read (GET) or everything. */
 export type TokenScope = 'read' | 'admin';
 
@@ -61,16 +42,12 @@ const TOUCH_MS = 60_000;
  * the key file cannot be used to check guesses. Replacing the key file revokes every token.
  */
 export class TokenStore {
-  private ready = false;
   private hmacKey: Buffer | null = null;
 
   constructor(private readonly db: Db, private readonly secretsKey: () => Buffer) {}
 
+  /** The api_tokens table (store migration 6). */
   private table(): Db {
-    if (!this.ready) {
-      this.db.exec(API_TOKENS_SQL);
-      this.ready = true;
-    }
     return this.db;
   }
 

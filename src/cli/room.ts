@@ -64,11 +64,24 @@ export function registerRoom(program: Command): void {
           try {
             const networks = await d.listResources('network');
             const templates = (await d.listVms({ role: 'template' })).map((t) => [t.id, t.name]).flat();
+            // Kinds the platform lists at all are checked; a platform without e.g. roles has none to check against.
+            const listed = async (kind: 'cluster' | 'role' | 'user' | 'group') => {
+              const all = await d.listResources(kind).catch(() => []);
+              return all.length ? all : null;
+            };
+            const [clusters, roles, users, groups] = await Promise.all([listed('cluster'), listed('role'), listed('user'), listed('group')]);
+            const has = (list: { id: string; name: string }[] | null, v: unknown) => list === null || list.some((r) => r.id === v || r.name === v);
             for (const vm of plan.filter((v) => v.hypervisor === hv)) {
               const tpl = (() => { try { return app.store.templates.get(vm.template!).platformId; } catch { return vm.template!; } })();
               if (!templates.includes(tpl) && !(await d.getVm(tpl).then((x) => x.isTemplate, () => false))) problems.push(`${vm.name}: template "${vm.template}" does not exist on ${hv}`);
               const net = vm.placement.network;
               if (typeof net === 'string' && !networks.some((n) => n.name === net || n.id === net)) problems.push(`${vm.name}: network "${net}" does not exist on ${hv}`);
+              if (vm.placement.cluster !== undefined && !has(clusters, vm.placement.cluster)) problems.push(`${vm.name}: cluster "${String(vm.placement.cluster)}" does not exist on ${hv}`);
+              if (vm.thinClient) {
+                if (!has(roles, vm.thinClient.role)) problems.push(`${vm.name}: role "${vm.thinClient.role}" does not exist on ${hv}`);
+                if (vm.thinClient.user && !has(users, vm.thinClient.user)) problems.push(`${vm.name}: user "${vm.thinClient.user}" does not exist on ${hv}`);
+                if (vm.thinClient.group && !has(groups, vm.thinClient.group)) problems.push(`${vm.name}: group "${vm.thinClient.group}" does not exist on ${hv}`);
+              }
             }
           } finally {
             await d.close().catch(() => undefined);

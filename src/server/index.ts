@@ -20,6 +20,7 @@ import { payloadRouter } from './payload-route.js';
 import { BuildRunner } from '../builds/index.js';
 import { collectBuildMetrics } from '../metrics/index.js';
 import { apiRouter } from '../api/index.js';
+import { uiRouter } from '../ui/index.js';
 
 /** vizor's SMB exposure while it runs (windows-install tasks). */
 export interface RunningExposure {
@@ -90,6 +91,7 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
             reportBase: config.boot.advertiseAddress ? `http://${config.boot.advertiseAddress}:${config.http.port}` : null,
           },
         }),
+        uiRouter(),
         // Before the boot router, whose /boot/:file would answer 404 for it.
         ipxeIsoRouter({ cacheDir: join(config.dataDir, 'cache'), log: httpLog }),
         roomCallbacksRouter({ store, log: httpLog }),

@@ -73,6 +73,8 @@ export const roomRoutes: RouteGroup = {
       handler: async ({ ctx, params, body }) => {
         const cfg = roomByName(ctx, params.room);
         if (params.action === 'delete' && body.confirm !== params.room) throw new RoomError('ROOM_CONFIRM', `deleting room ${params.room} needs "confirm": "${params.room}"`);
+        // A second action while one runs is refused without hiding the running one.
+        if (lastActions.get(params.room)?.state === 'running') throw new RoomError('ROOM_LOCKED', `room ${params.room} is busy: "${lastActions.get(params.room)!.action}" is running`);
         const plan = planRoom(cfg).filter((v) => !body.only || body.only.includes(v.name));
         const rc = roomContext(ctx, params.room);
         const view: ActionView = { room: params.room, action: params.action, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, results: [], error: null };

@@ -1,3 +1,4 @@
+import { stagesOf } from '../../builds/index.js';
 import { z } from 'zod';
 import { profileSpecSchema, STAGES } from '../../builds/index.js';
 import type { BuildEvent, BuildRow, InstanceRow, TemplateRow } from '../../store/index.js';
@@ -21,6 +22,8 @@ export const buildView = z
     spec: jsonObject,
     state: z.enum(['running', 'done', 'failed', 'cancelling', 'cancelled']),
     stage: z.string(),
+    /** Every stage this build passes, in order (from its family and whether it publishes). */
+    stages: z.array(z.string()),
     stageStartedAt: timestamp,
     vmId: z.string().nullable(),
     mac: z.string().nullable(),
@@ -57,7 +60,7 @@ export const buildEventView = z
 /** The API view of a build row (the token stays inside). */
 export function toBuildView(b: BuildRow): z.input<typeof buildView> {
   const { token: _secret, ...rest } = b;
-  return { ...rest, spec: withoutTokens(b.spec) };
+  return { ...rest, stages: stagesOf(b.family, Boolean(b.spec.publish)), spec: withoutTokens(b.spec) };
 }
 
 /** The API view of a build event. */

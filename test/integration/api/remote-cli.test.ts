@@ -2,9 +2,7 @@
 // environment): the same answers as the local store gives, and refusals without a token.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { startServer } from '../../../src/server/index.js';
 import { configSchema } from '../../../src/config/index.js';
@@ -12,19 +10,10 @@ import { scanSources, SourceService } from '../../../src/catalog/index.js';
 import { SecretStore, loadOrCreateKey } from '../../../src/secrets/index.js';
 import { TokenStore } from '../../../src/api/index.js';
 import { isoFolder, tempApp } from '../../helpers/catalog.js';
+import { runVizor } from '../../helpers/cli.js';
 
-const bin = fileURLToPath(new URL('../../../../bin/vizor.js', import.meta.url));
 
-function run(env: NodeJS.ProcessEnv, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (code) => resolve({ status: code ?? 1, stdout, stderr }));
-  });
-}
+const run = runVizor;
 
 test('--remote: source, catalog, node, build and template lists come from the remote vizor', async (t) => {
   const dir = await isoFolder({ 'win10.iso': 'win10.iso' });

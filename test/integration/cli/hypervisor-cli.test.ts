@@ -2,28 +2,16 @@
 // and never comes out; only VMs carrying vizor's tag can be acted on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startXapiFake } from '../../fakes/xapi/index.js';
 import { createXenServerDriver } from '../../../src/hypervisors/xenserver/index.js';
 import { tempApp } from '../../helpers/catalog.js';
+import { runVizor } from '../../helpers/cli.js';
 
-const bin = fileURLToPath(new URL('../../../../bin/vizor.js', import.meta.url));
 
 /** Runs the CLI without blocking this process (the fake answers in it). */
-function run(env: NodeJS.ProcessEnv, args: string[], input?: string): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (code) => resolve({ status: code ?? 1, stdout, stderr }));
-    c.stdin.end(input ?? '');
-  });
-}
+const run = runVizor;
 
 test('hypervisor add/list/show/test/remove and vm list/show/stop/destroy over vizor-tagged VMs only', async (t) => {
   const fake = await startXapiFake();

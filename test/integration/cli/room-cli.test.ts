@@ -1,7 +1,6 @@
 // `vizor room …` and `vizor secret …` as an admin uses them, against the oVirt fake.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -10,21 +9,11 @@ import { Store } from '../../../src/store/index.js';
 import { createOvirtDriver } from '../../../src/hypervisors/ovirt/index.js';
 import { startOvirtFake } from '../../fakes/ovirt/index.js';
 import { tempApp } from '../../helpers/catalog.js';
+import { runVizor } from '../../helpers/cli.js';
 
-const bin = fileURLToPath(new URL('../../../../bin/vizor.js', import.meta.url));
 const legacy = fileURLToPath(new URL('../../../../test/fixtures/rooms/legacy/vm-rollout.conf', import.meta.url));
 
-function run(env: NodeJS.ProcessEnv, args: string[], input = ''): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const c = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    c.stdout.on('data', (d) => (stdout += d));
-    c.stderr.on('data', (d) => (stderr += d));
-    c.on('exit', (code) => resolve({ status: code ?? 1, stdout, stderr }));
-    c.stdin.end(input);
-  });
-}
+const run = runVizor;
 
 test('room validate/plan/rollout/show/reset/delete, secret set/list, legacy import', { timeout: 120_000 }, async (t) => {
   const fake = await startOvirtFake();
@@ -46,11 +35,13 @@ test('room validate/plan/rollout/show/reset/delete, secret set/list, legacy impo
 
   const dir = mkdtempSync(join(tmpdir(), 'vizor-roomcli-'));
   const room = (template: string, network = 'vizor-net') => `room: c1\nhypervisor: hv\ntemplate: ${template}\nusb: false\nplacement: { network: ${network} }\nsnapshot: { name: clean, description: rollout }\naddressing: { subnet: 10.4.0.0/24, gateway: 10.4.0.1, first: 10.4.0.31 }\nunattend:\n  template: unattend\n  values: { version: windows-10, arch: amd64 }\n  secrets: { adminPassword: r-admin }\ngroups:\n  - name: seats\n    ids: ["1-2"]\n`;
-  writeFileSync(join(dir, 'bad.yaml'), room('nope', 'no-net'));
+  writeFileSync(join(dir, 'bad.yaml'), room('nope', 'no-net').replace('usb: false\n', 'usb: false\nthinClient: { group: no-such-group, role: NoSuchRole }\n'));
   const bad = await run(env, ['room', 'validate', join(dir, 'bad.yaml')]);
   assert.equal(bad.status, 1);
   assert.match(bad.stdout, /template "nope" does not exist on hv/);
   assert.match(bad.stdout, /network "no-net" does not exist on hv/);
+  assert.match(bad.stdout, /role "NoSuchRole" does not exist on hv/);
+  assert.match(bad.stdout, /group "no-such-group" does not exist on hv/);
   const file = join(dir, 'c1.yaml');
   writeFileSync(file, room('gold'));
   const ok = await run(env, ['room', 'validate', file]);

@@ -42,6 +42,7 @@ snapshot: { name: clean, description: "rollout of \${name}" }
 reset: { start: never }
 addressing: { subnet: 10.1.2.0/24, gateway: 10.1.2.1, first: 10.1.2.101, dns: [10.1.2.10] }
 domain: { name: corp.example.org, ou: "OU=Lab1,DC=corp,DC=example,DC=org", user: join-svc, passwordSecret: lab-join }
+dhcp: { reserve: true }
 unattend:
   template: unattend
   values: { version: windows-10, arch: amd64, timeZone: UTC }
@@ -79,6 +80,7 @@ describe('rooms on the oVirt fake', () => {
       assert.equal(f.snapshots.filter((s) => s.description.startsWith('clean')).length, 1, 'one rollout snapshot');
     }
     assert.deepEqual(readdirSync(join(dir, 'payloads')).filter((f) => !f.startsWith('.')), [], 'no payload image (with passwords) left on disk');
+    assert.deepEqual(store.dhcp.reservations().map((r) => [r.ip, r.hostname, r.owner]), plan.map((v) => [v.ip, v.hostname, 'room:lab1']), 'vizor\'s DHCP reserves each VM\'s address for its MAC');
 
     // Rollout again: nothing is cloned twice.
     const vmsBefore = fake.store.vms.size;
@@ -96,6 +98,7 @@ describe('rooms on the oVirt fake', () => {
     assert.ok(fake.store.vms.has(foreign.id), 'the foreign lab1-vd05 survives');
     assert.deepEqual([...fake.store.vms.values()].map((v) => v.name), ['lab1-vd05']);
     assert.deepEqual(store.rooms.vms('lab1'), []);
+    assert.deepEqual(store.dhcp.reservations(), [], 'reservations go with the VMs');
   });
 
   test('a VM that never powers off times out; a platform error on one VM does not stop the others; the room lock', { timeout: 120_000 }, async (t) => {
