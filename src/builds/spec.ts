@@ -142,7 +142,7 @@ export function planBuild(store: Store, req: BuildRequest): { id: string; token:
   }
   const timeouts = { ...DEFAULT_STAGE_TIMEOUTS, ...req.timeouts };
   for (const [k, v] of Object.entries(timeouts)) {
-    if (!(STAGES as readonly string[]).includes(k) || !Number.isFinite(v) || v < 0) problems.push(`bad timeout ${k}=${v}`);
+    if (!(STAGES as readonly string[]).includes(k) || !Number.isFinite(v) || v < 0) problems.push(`bad timeout ${k}=${v}: give a stage (${STAGES.slice(1).join(", ")}) and seconds >= 0`);
   }
   const templateName = req.templateName ?? `vizor-${iso.path.replace(/^.*\//, '').replace(/\.iso$/i, '')}-${id}`;
   if (!/^[A-Za-z0-9][A-Za-z0-9 ._()-]{0,79}$/.test(templateName)) problems.push(`template name ${JSON.stringify(templateName)} must be 1-80 letters, digits, spaces and ._()-`);

@@ -14,7 +14,7 @@ function keyValues(pairs: readonly string[], command: string): Record<string, st
   const out: Record<string, string> = {};
   for (const kv of pairs) {
     const eq = kv.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--set must be key=value, got "${kv}"`, command);
+    if (eq <= 0) throw new UsageError(`expected key=value, got "${kv}"`, command);
     out[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   return out;
@@ -82,10 +82,11 @@ export function registerBuild(program: Command): void {
     .option('--template-name <name>', 'name of the template made at the end')
     .option('--publish', 'publish the template when done')
     .option('--keep', 'keep the VM when the build fails or is cancelled (for diagnosis)')
+    .option('--timeout <stage=seconds>', 'time allowed to reach a stage, repeatable (e.g. installer=3600)', collect)
     .option('--admin-password-stdin', 'Windows: read the Administrator password from stdin')
     .option('--admin-password-file <file>', 'Windows: read the Administrator password from a file')
     .option('--wait', 'wait for the build to end, showing its stages')
-    .action(async (o: { image: string; profile: string; index?: string; edition?: string; set?: string[]; values?: string; sequence?: string; templateName?: string; publish?: boolean; keep?: boolean; adminPasswordStdin?: boolean; adminPasswordFile?: string; wait?: boolean }, cmd: Command) => {
+    .action(async (o: { image: string; profile: string; index?: string; edition?: string; set?: string[]; values?: string; sequence?: string; templateName?: string; publish?: boolean; keep?: boolean; timeout?: string[]; adminPasswordStdin?: boolean; adminPasswordFile?: string; wait?: boolean }, cmd: Command) => {
       if (!/^\d+$/.test(o.image)) throw new UsageError('--image takes a cataloged ISO id (see vizor catalog list)', 'build start');
       if (o.index && o.edition) throw new UsageError('give --index or --edition, not both', 'build start');
       const vf = await valuesFile(o.values, 'build start');
@@ -102,6 +103,7 @@ export function registerBuild(program: Command): void {
           isoId: Number(o.image), profile: o.profile, ...(o.index ? { image: { index: Number(o.index) } } : o.edition ? { image: { name: o.edition } } : {}),
           ...(vf ? { valuesFile: vf } : {}), set: keyValues(o.set ?? [], 'build start'), ...(o.sequence ? { sequence: o.sequence } : {}),
           ...(o.templateName ? { templateName: o.templateName } : {}), publish: Boolean(o.publish), keep: Boolean(o.keep),
+          ...(o.timeout?.length ? { timeouts: Object.fromEntries(Object.entries(keyValues(o.timeout, 'build start')).map(([k, v]) => [k, Number(v)])) } : {}),
           ...(secretName ? { adminPasswordSecret: secretName } : {}),
         });
       });
