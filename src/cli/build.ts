@@ -91,6 +91,20 @@ export function registerBuild(program: Command): void {
       if (o.index && o.edition) throw new UsageError('give --index or --edition, not both', 'build start');
       const vf = await valuesFile(o.values, 'build start');
       const password = o.adminPasswordStdin || o.adminPasswordFile ? await readPassword({ passwordStdin: o.adminPasswordStdin, passwordFile: o.adminPasswordFile }, 'build start', 'VIZOR_ADMIN_PASSWORD') : process.env.VIZOR_ADMIN_PASSWORD ?? null;
+      const timeouts = o.timeout?.length ? Object.fromEntries(Object.entries(keyValues(o.timeout, 'build start')).map(([k, v]) => [k, Number(v)])) : undefined;
+      const remote = remoteFor(cmd);
+      if (remote) {
+        if (o.wait) throw new UsageError('--wait is not available with --remote yet: follow the build with vizor --remote … build show <id>', 'build start');
+        const started = await remote.startBuild({
+          isoId: Number(o.image), profile: o.profile, ...(o.index ? { image: { index: Number(o.index) } } : o.edition ? { image: { name: o.edition } } : {}),
+          values: { ...vf, ...keyValues(o.set ?? [], 'build start') }, ...(o.sequence ? { sequence: o.sequence } : {}),
+          ...(o.templateName ? { templateName: o.templateName } : {}), publish: Boolean(o.publish), keep: Boolean(o.keep),
+          ...(timeouts ? { timeouts } : {}), ...(password ? { adminPassword: password } : {}),
+        });
+        if (globalOptions(cmd).json) printJson(started);
+        else process.stdout.write(`build ${started.id} started (${started.family} from ISO ${started.isoId} on ${started.hypervisor}) on ${(cmd.optsWithGlobals() as { remote?: string }).remote ?? process.env.VIZOR_REMOTE}\n`);
+        return;
+      }
       const row = await withApp(cmd, async (app) => {
         const { startBuild } = await import('../builds/index.js');
         const { SecretStore } = await import('../secrets/index.js');
@@ -103,7 +117,7 @@ export function registerBuild(program: Command): void {
           isoId: Number(o.image), profile: o.profile, ...(o.index ? { image: { index: Number(o.index) } } : o.edition ? { image: { name: o.edition } } : {}),
           ...(vf ? { valuesFile: vf } : {}), set: keyValues(o.set ?? [], 'build start'), ...(o.sequence ? { sequence: o.sequence } : {}),
           ...(o.templateName ? { templateName: o.templateName } : {}), publish: Boolean(o.publish), keep: Boolean(o.keep),
-          ...(o.timeout?.length ? { timeouts: Object.fromEntries(Object.entries(keyValues(o.timeout, 'build start')).map(([k, v]) => [k, Number(v)])) } : {}),
+          ...(timeouts ? { timeouts } : {}),
           ...(secretName ? { adminPasswordSecret: secretName } : {}),
         });
       });
@@ -142,7 +156,8 @@ export function registerBuild(program: Command): void {
     .description('show a build\'s events')
     .argument('<id>')
     .action(async (id: string, _o: unknown, cmd: Command) => {
-      const events = await withApp(cmd, (app) => (app.store.builds.get(id), app.store.builds.events(id)));
+      const remote = remoteFor(cmd);
+      const events = remote ? await remote.buildLogs(id) : await withApp(cmd, (app) => (app.store.builds.get(id), app.store.builds.events(id)));
       if (globalOptions(cmd).json) return printJson(events);
       process.stdout.write(formatTable(['TIME', 'STAGE', 'KIND', 'DETAIL'], events.map((e) => [e.at, e.stage, e.kind, JSON.stringify(e.detail)])));
     });
@@ -152,7 +167,8 @@ export function registerBuild(program: Command): void {
       .description(what)
       .argument('<id>')
       .action(async (id: string, _o: unknown, cmd: Command) => {
-        const row = await withApp(cmd, async (app) => {
+        const remote = remoteFor(cmd);
+        const row = remote ? await (verb === 'cancel' ? remote.cancelBuild(id) : remote.retryBuild(id)) : await withApp(cmd, async (app) => {
           const { cancelBuild, retryBuild } = await import('../builds/index.js');
           return verb === 'cancel' ? cancelBuild(app.store, id) : retryBuild(app.store, id);
         });

@@ -60,7 +60,7 @@ export function buildProgram(): Command {
 }
 
 /** Commands that run through the REST API when --remote (or $VIZOR_REMOTE) is given. */
-export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(['source list', 'catalog list', 'node list', 'build list', 'build show', 'template list']);
+export const REMOTE_COMMANDS: ReadonlySet<string> = new Set(['source list', 'catalog list', 'node list', 'build list', 'build show', 'build start', 'build logs', 'build cancel', 'build retry', 'template list']);
 
 /** Runs the CLI with `argv` and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -44,3 +44,34 @@ test('--remote: source, catalog, node, build and template lists come from the re
   assert.notEqual(badToken.status, 0);
   assert.doesNotMatch(badToken.stderr, /vzt_nope/);
 });
+
+test('--remote build start/logs/cancel go through the API; --wait and other commands are refused', async (t) => {
+  const dir = await isoFolder({ 'debian.iso': 'debian-netinst.iso' });
+  const app = tempApp();
+  const parsed = configSchema.parse({ dataDir: app.dataDir, http: { host: '127.0.0.1' }, secrets: { keyFile: app.keyFile }, builds: { tickMs: 60_000 } });
+  const server = await startServer({ ...parsed, http: { ...parsed.http, port: 0 } }, pino({ level: 'silent' }));
+  t.after(() => server.stop());
+  new SourceService(server.store, new SecretStore(server.store.secrets, app.keyFile), join(app.dataDir, 'mnt')).add('lab', `file://${dir}`);
+  await scanSources(server.store, server.store.sources.list(), { concurrency: 1, mountRoot: join(app.dataDir, 'mnt'), password: () => null });
+  server.store.hypervisors.add({ name: 'q', kind: 'qemu', url: `qemu://${app.dataDir}/qemu`, username: null, options: {}, secretName: null });
+  server.store.profiles.add({ name: 'small', hypervisor: 'q', spec: { vcpus: 1, memoryMiB: 512, diskGiB: 1, network: 'isolated', firmware: 'bios', placement: {}, values: {} } });
+  const isoId = String(server.store.query.listIsos()[0]!.id);
+  const { token } = new TokenStore(server.store.db, () => loadOrCreateKey(app.keyFile)).create({ name: 'ops', scope: 'admin' });
+  const env = { ...tempApp().env, VIZOR_TOKEN: token, VIZOR_REMOTE: `http://127.0.0.1:${server.httpPort}` };
+  const started = await run(env, ['--json', 'build', 'start', '--image', isoId, '--profile', 'small', '--set', 'hostname=r1', '--timeout', 'installer=300']);
+  assert.equal(started.status, 0, started.stderr);
+  const b = JSON.parse(started.stdout) as { id: string; spec: { timeouts: Record<string, number>; values: Record<string, string> } };
+  assert.equal(b.spec.values.hostname, 'r1');
+  assert.equal(b.spec.timeouts.installer, 300);
+  assert.equal(server.store.builds.get(b.id).state, 'running', 'recorded by the remote vizor');
+  const logs = JSON.parse((await run(env, ['--json', 'build', 'logs', b.id])).stdout) as { kind: string }[];
+  assert.deepEqual(logs.map((e) => e.kind), ['stage']);
+  assert.equal((await run(env, ['build', 'cancel', b.id])).status, 0);
+  assert.equal(server.store.builds.get(b.id).state, 'cancelling');
+  const wait = await run(env, ['build', 'start', '--image', isoId, '--profile', 'small', '--wait']);
+  assert.equal(wait.status, 2);
+  assert.match(wait.stderr, /--wait is not available with --remote/);
+  const other = await run(env, ['profile', 'list']);
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /profile list does not work with --remote/);
+});
