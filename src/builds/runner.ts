@@ -68,6 +68,7 @@ export class BuildRunner {
     if (build.state === 'cancelling') {
       await this.cleanup(build, spec, 'cancelled');
       this.o.store.builds.setState(id, 'cancelled');
+      this.forgetBuildSecret(spec);
       return;
     }
     if (build.state !== 'running') return;
@@ -75,6 +76,7 @@ export class BuildRunner {
     const next = nextStage(build.stage, build.family, spec.publish) as Exclude<Stage, 'created'> | null;
     if (!next) {
       this.o.store.builds.setState(id, 'done');
+      this.forgetBuildSecret(spec);
       this.o.log.info({ build: id, template: build.templateId }, 'build done');
       return;
     }
@@ -101,6 +103,11 @@ export class BuildRunner {
     if (this.o.store.builds.get(id).state !== 'running') return;
     this.o.store.builds.setStage(id, next, result.detail ?? {});
     this.o.log.info({ build: id, stage: next, ...result.detail }, 'build stage reached');
+  }
+
+  /** The Administrator password `build start` stored for this build alone is not needed after it (a failed build keeps it for retry). */
+  private forgetBuildSecret(spec: BuildSpec): void {
+    if (spec.adminPasswordSecret?.startsWith('build-admin:')) this.o.store.secrets.remove(spec.adminPasswordSecret);
   }
 
   private async fail(build: BuildRow, spec: BuildSpec, stage: string, reason: string): Promise<void> {

@@ -25,8 +25,9 @@ test('Windows build: wimboot, answer file, status share, sequence callbacks, tem
   t.after(() => bench.close());
   mkdirSync(join(bench.dataDir, 'boot'), { recursive: true });
   writeFileSync(join(bench.dataDir, 'boot', 'wimboot'), 'wimboot stand-in');
-  new SecretStore(bench.server.store.secrets, bench.keyFile).set('admin-pw', 'Adm1n!');
-  const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', image: { index: 2 }, set: { release: 'windows-10', timeZone: 'W. Europe Standard Time' }, adminPasswordSecret: 'admin-pw', sequence: 'default', publish: true, templateName: 'win10-seq' });
+  const secrets = new SecretStore(bench.server.store.secrets, bench.keyFile);
+  secrets.set('build-admin:t1', 'Adm1n!');
+  const build = startBuild(bench.server.store, { isoId: bench.isoId, profile: 'p', image: { index: 2 }, set: { release: 'windows-10', timeZone: 'W. Europe Standard Time' }, adminPasswordSecret: 'build-admin:t1', sequence: 'default', publish: true, templateName: 'win10-seq' });
   const seen: string[] = [];
   const end = await driveBuild(bench.server, build.id, async (b: BuildRow) => {
     if (b.stage === 'booting') {
@@ -65,4 +66,5 @@ test('Windows build: wimboot, answer file, status share, sequence callbacks, tem
   assert.deepEqual(stages, ['created', 'container', 'booting', 'installer', 'setup-done', 'sequence', 'sealed', 'powered-off', 'template', 'published']);
   assert.equal(bench.server.store.builds.events(build.id).filter((e) => e.kind === 'sequence').length, 4, 'every sequence event is in the build log');
   assert.equal((await fetch(`${bench.http}/callbacks/${end.token}/sequence.json`)).status, 404, 'callbacks end with the build');
+  assert.equal(secrets.get('build-admin:t1'), null, 'the Administrator password stored for this build is gone with it');
 });
