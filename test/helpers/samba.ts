@@ -1,18 +1,18 @@
 // Starts a real Samba smbd on 127.0.0.1 with a fully private configuration, for SMB
 // client tests. Needs root (a Unix account backs the Samba user) and the Debian package
 // samba; fails (never skips) with the package name when smbd is missing.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { access, chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { spawn, execFile } from 'node:child_process';
+import { access, chmod, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { renderSmbConf, SMB_STATE_DIRS } from '../../src/exposure/index.js';
+import { pino } from 'pino';
+import { SmbServer, type SmbShare } from '../../src/exposure/index.js';
 
 const run = promisify(execFile);
 const SMBD = '/usr/sbin/smbd';
 const SMBPASSWD = '/usr/bin/smbpasswd';
-const SETPRIV = '/usr/bin/setpriv';
 /** A suggested Samba user name; each Samba user is backed by a Unix system account of the same name. */
 export const SAMBA_TEST_USER = 'vizor-smbtest';
 
@@ -22,8 +22,8 @@ export interface SambaOptions {
   user: string;
   password: string;
   writable?: boolean;
-  /** Renders the whole smb.conf instead of the built-in one (state folder, port). */
-  config?: (stateDir: string, port: number) => string;
+  /** More shares, e.g. a writable status share beside read-only media. */
+  extraShares?: SmbShare[];
 }
 
 export interface SambaServer {
@@ -82,84 +82,39 @@ async function makeReadable(path: string): Promise<void> {
   if (s.isDirectory()) for (const name of await readdir(path)) await makeReadable(join(path, name));
 }
 
-/** The default configuration: vizor's own smb.conf generator, so these tests run on it too. */
-function smbConf(dir: string, port: number, opts: SambaOptions): string {
-  return renderSmbConf({
-    listen: ['127.0.0.1'],
-    port,
-    stateDir: dir,
-    netbiosName: 'VIZORTEST',
-    shares: Object.entries(opts.shares).map(([name, path]) => ({ name, path, writable: !!opts.writable, users: [opts.user] })),
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, logFile: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) break;
-    const ok = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, '127.0.0.1');
-      sock.once('connect', () => (sock.destroy(), resolve(true)));
-      sock.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  const log = await readFile(logFile, 'utf8').catch(() => '');
-  throw new Error(`smbd did not listen on 127.0.0.1:${port} (exit ${child.exitCode ?? child.signalCode ?? 'none'}):\n${log.slice(-2000)}`);
-}
-
-async function killGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (sig: NodeJS.Signals): void => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // already gone
-    }
-  };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 3000);
-  await exited;
-  clearTimeout(timer);
-  signal('SIGKILL'); // smbd's forked children, if any outlived the parent
-}
-
-/** Starts smbd in the foreground with a private config and waits until it accepts connections. */
+/**
+ * Starts vizor's own smbd manager (src/exposure SmbServer: the production smb.conf, start-up
+ * wait and process-group stop) on 127.0.0.1 with a free port and a private state folder,
+ * and adds the Samba user. The shares are `opts.shares` (all read-only unless `writable`)
+ * plus `extraShares`.
+ */
 export async function startSamba(opts: SambaOptions): Promise<SambaServer> {
   await requireTool(SMBD);
   await requireTool(SMBPASSWD);
   await ensureUnixUser(opts.user);
   for (const path of Object.values(opts.shares)) await makeReadable(path);
   const dir = await mkdtemp(join(tmpdir(), 'vizor-samba-'));
+  const port = await freePort();
+  const server = new SmbServer({ stateDir: dir, listen: ['127.0.0.1'], port, netbiosName: 'VIZORTEST', log: pino({ level: 'silent' }) });
   try {
-    const port = await freePort();
-    const configFile = join(dir, 'smb.conf');
-    for (const sub of SMB_STATE_DIRS) await mkdir(join(dir, sub), { mode: sub === 'private' ? 0o700 : 0o755 });
-    await writeFile(configFile, opts.config ? opts.config(dir, port) : smbConf(dir, port, opts));
-    await addSambaUser(configFile, opts.user, opts.password);
-    // setpriv (util-linux) stops smbd if this test process dies without calling stop().
-    const smbd = [SMBD, '--foreground', '--no-process-group', `--configfile=${configFile}`];
-    const argv = (await exists(SETPRIV)) ? [SETPRIV, '--pdeathsig', 'SIGTERM', ...smbd] : smbd;
-    const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: 'ignore' });
-    try {
-      await waitForPort(port, child, join(dir, 'log.smbd'));
-    } catch (err) {
-      await killGroup(child);
-      throw err;
-    }
-    let stopped: Promise<void> | undefined;
-    return {
-      host: '127.0.0.1',
-      port,
-      configFile,
-      stop: () => (stopped ??= killGroup(child).then(() => rm(dir, { recursive: true, force: true }))),
-    };
+    const shares: SmbShare[] = [
+      ...Object.entries(opts.shares).map(([name, path]) => ({ name, path, writable: !!opts.writable, users: [opts.user] })),
+      ...(opts.extraShares ?? []),
+    ];
+    await server.start(shares);
+    await addSambaUser(server.configFile, opts.user, opts.password);
   } catch (err) {
+    await server.stop();
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
+  let stopped: Promise<void> | undefined;
+  return {
+    host: '127.0.0.1',
+    port,
+    configFile: server.configFile,
+    stop: () => (stopped ??= server.stop().then(() => rm(dir, { recursive: true, force: true }))),
+  };
 }
 
 async function addSambaUser(configFile: string, user: string, password: string): Promise<void> {

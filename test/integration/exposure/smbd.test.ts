@@ -71,10 +71,7 @@ describe('a real smbd on the generated smb.conf', () => {
       shares: { win10: media },
       user: SAMBA_TEST_USER,
       password: PASSWORD,
-      config: (dir, port) => renderSmbConf({ listen: ['127.0.0.1'], port, stateDir: dir, shares: [
-        { name: 'win10', path: media, writable: false, users: [SAMBA_TEST_USER] },
-        { name: 'status-b1', path: statusDir, writable: true, users: [SAMBA_TEST_USER] },
-      ] }),
+      extraShares: [{ name: 'status-b1', path: statusDir, writable: true, users: [SAMBA_TEST_USER] }],
     });
     const uid = Number(execFileSync('id', ['-u', SAMBA_TEST_USER], { encoding: 'utf8' }).trim());
     chownSync(statusDir, uid, 0);
