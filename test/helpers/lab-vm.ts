@@ -2,12 +2,12 @@
 // own PXE / HTTP boot stack. Serial console to a file, a QMP socket for power-off.
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { labAccel, type Accel } from './lab-accel.js';
 import { readText, tail, waitForText, type LabProcess } from './lab-process.js';
 import { LAB_PATHS } from './lab-tools.js';
+import { qmpExecute } from '../../src/hypervisors/qemu/qmp.js';
 
 export interface VmOptions {
   firmware: 'bios' | 'uefi';
@@ -91,42 +91,8 @@ async function diskFormat(path: string): Promise<'qcow2' | 'raw'> {
   }
 }
 
-/** Sends one QMP command over a fresh connection (after the capabilities handshake). */
-export function qmpCommand(socket: string, execute: string, args?: Record<string, unknown>, timeoutMs = 10_000): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const c = connect(socket);
-    let buf = '';
-    let sent = false;
-    let settled = false;
-    const finish = (err: Error | null, value?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      c.destroy();
-      if (err) reject(err);
-      else resolve(value);
-    };
-    const timer = setTimeout(() => finish(new Error(`qmp ${execute} on ${socket}: no reply within ${timeoutMs} ms`)), timeoutMs);
-    c.on('error', (e) => finish(new Error(`qmp ${execute} on ${socket}: ${e.message}`)));
-    c.on('close', () => finish(new Error(`qmp ${execute} on ${socket}: connection closed before the reply`)));
-    c.on('data', (d) => {
-      buf += d.toString('utf8');
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        const line = buf.slice(0, i).trim();
-        buf = buf.slice(i + 1);
-        if (!line) continue;
-        const msg = JSON.parse(line) as { QMP?: unknown; event?: string; return?: unknown; error?: { desc: string } };
-        if (msg.QMP) c.write(`${JSON.stringify({ execute: 'qmp_capabilities' })}\n`);
-        else if (msg.event) continue;
-        else if (msg.error) finish(new Error(`qmp ${execute}: ${msg.error.desc}`));
-        else if (!sent) {
-          sent = true;
-          c.write(`${JSON.stringify(args ? { execute, arguments: args } : { execute })}\n`);
-        } else finish(null, msg.return);
-      }
-    });
-  });
-}
+/** Sends one QMP command over a fresh connection: the QEMU driver's own client. */
+export const qmpCommand = qmpExecute;
 
 async function firmwareArgs(opts: VmOptions, dir: string): Promise<string[]> {
   if (opts.firmware === 'bios') {
