@@ -44,10 +44,10 @@ function installTask(c: StepContext): NodeTask {
   return { kind: 'linux-install', isoId: build.isoId, family: build.family, token: build.token, ...(Object.keys(spec.values).length ? { values: spec.values } : {}) };
 }
 
-/** Node events of the build's MAC since the build began. */
-function nodeEvents(c: StepContext): { kind: string; detail: Record<string, unknown> }[] {
+/** Node events of some kinds for the build's MAC since this attempt began (a retry ignores the earlier ones). */
+function nodeEvents(c: StepContext, kinds: readonly string[]): { kind: string; detail: Record<string, unknown> }[] {
   if (!c.build.mac) return [];
-  return c.store.nodes.events(c.build.mac, 500).filter((e) => e.at >= c.build.createdAt);
+  return c.store.nodes.eventsSince(c.build.mac, c.store.builds.attemptStart(c.build.id).at, kinds);
 }
 
 async function container(c: StepContext): Promise<StepResult> {
@@ -74,16 +74,17 @@ async function booting(c: StepContext): Promise<StepResult> {
 }
 
 function installer(c: StepContext): StepResult {
-  const seen = nodeEvents(c).some((e) => e.kind === 'answer-fetch' || (e.kind === 'install-stage' && e.detail.stage === 'installer-started'));
+  const seen = nodeEvents(c, ['answer-fetch', 'install-stage']).some((e) => e.kind === 'answer-fetch' || e.detail.stage === 'installer-started');
   return seen ? { reached: true } : WAITING;
 }
 
 function setupDone(c: StepContext): StepResult {
-  return nodeEvents(c).some((e) => e.kind === 'install-done') ? { reached: true } : WAITING;
+  return nodeEvents(c, ['install-done']).length > 0 ? { reached: true } : WAITING;
 }
 
+/** Whether the guest's sequence reported an event like `want` during this attempt. */
 function sequenceEnded(c: StepContext, want: (d: Record<string, unknown>) => boolean): boolean {
-  return c.store.builds.events(c.build.id).some((e) => e.kind === 'sequence' && want(e.detail));
+  return c.store.builds.eventsOfKind(c.build.id, 'sequence', c.store.builds.attemptStart(c.build.id).eventId).some((e) => want(e.detail));
 }
 
 function sequence(c: StepContext): StepResult {

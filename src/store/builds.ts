@@ -80,8 +80,21 @@ export class BuildRepo {
   }
 
   list(filter: { state?: BuildState[] } = {}): BuildRow[] {
-    const rows = this.db.prepare('SELECT * FROM builds ORDER BY created_at DESC, id').all() as Raw[];
-    return rows.map(toRow).filter((b) => !filter.state || filter.state.includes(b.state));
+    const states = filter.state ?? [];
+    const where = states.length ? `WHERE state IN (${states.map(() => '?').join(', ')})` : '';
+    return (this.db.prepare(`SELECT * FROM builds ${where} ORDER BY created_at DESC, id`).all(...states) as Raw[]).map(toRow);
+  }
+
+  /** Where the build's current attempt began: its latest `created` stage event (a retry starts a new one). */
+  attemptStart(id: string): { readonly eventId: number; readonly at: string } {
+    const r = this.db.prepare("SELECT id, at FROM build_events WHERE build_id = ? AND kind = 'stage' AND stage = 'created' ORDER BY id DESC LIMIT 1").get(id) as { id: number; at: string } | undefined;
+    return r ? { eventId: r.id, at: r.at } : { eventId: 0, at: this.get(id).createdAt };
+  }
+
+  /** Events of one kind after event `afterId`, oldest first, without a cap. */
+  eventsOfKind(id: string, kind: string, afterId = 0): BuildEvent[] {
+    const rows = this.db.prepare('SELECT * FROM build_events WHERE build_id = ? AND kind = ? AND id > ? ORDER BY id').all(id, kind, afterId) as { id: number; build_id: string; at: string; stage: string; kind: string; detail: string }[];
+    return rows.map((r) => ({ id: r.id, buildId: r.build_id, at: r.at, stage: r.stage, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown> }));
   }
 
   /** Records reaching `stage` (and the event), together. */

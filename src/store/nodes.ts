@@ -107,6 +107,14 @@ export class NodeRepo {
     this.db.prepare('UPDATE nodes SET last_seen_at = ? WHERE mac = ?').run(t, mac);
   }
 
+  /** A MAC's events of some kinds recorded at or after `since` (an ISO time), oldest first. */
+  eventsSince(mac: string, since: string, kinds: readonly string[]): NodeEvent[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM node_events WHERE mac = ? AND at >= ? AND kind IN (${kinds.map(() => '?').join(', ')}) ORDER BY id`)
+      .all(mac, since, ...kinds) as { id: number; mac: string; at: string; kind: string; detail: string }[];
+    return rows.map((r) => ({ id: r.id, mac: r.mac, at: r.at, kind: r.kind, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
   /** A MAC's events, oldest first (the last `limit`). */
   events(mac: string, limit = 200): NodeEvent[] {
     const rows = this.db.prepare('SELECT * FROM (SELECT * FROM node_events WHERE mac = ? ORDER BY id DESC LIMIT ?) ORDER BY id').all(mac, limit) as { id: number; mac: string; at: string; kind: string; detail: string }[];
