@@ -46,10 +46,6 @@ export class TokenStore {
 
   constructor(private readonly db: Db, private readonly secretsKey: () => Buffer) {}
 
-  /** The api_tokens table (store migration 6). */
-  private table(): Db {
-    return this.db;
-  }
 
   private hash(token: string): Buffer {
     this.hmacKey ??= Buffer.from(hkdfSync('sha256', this.secretsKey(), Buffer.alloc(0), 'vizor api tokens v1', 32));
@@ -65,7 +61,7 @@ export class TokenStore {
     const expiresAt = days === null ? null : new Date(at.getTime() + days * 86_400_000).toISOString();
     const token = `vzt_${randomBytes(32).toString('base64url')}`;
     try {
-      this.table().prepare('INSERT INTO api_tokens (name, hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(o.name, this.hash(token), o.scope, at.toISOString(), expiresAt);
+      this.db.prepare('INSERT INTO api_tokens (name, hash, scope, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(o.name, this.hash(token), o.scope, at.toISOString(), expiresAt);
     } catch (err) {
       if (String((err as { code?: string }).code).startsWith('SQLITE_CONSTRAINT')) throw new AlreadyExistsError('token', o.name);
       throw err;
@@ -75,31 +71,31 @@ export class TokenStore {
 
   /** Every token, revoked and expired ones included, newest first. */
   list(): TokenInfo[] {
-    return (this.table().prepare('SELECT * FROM api_tokens ORDER BY id DESC').all() as Raw[]).map((r) => toInfo(r));
+    return (this.db.prepare('SELECT * FROM api_tokens ORDER BY id DESC').all() as Raw[]).map((r) => toInfo(r));
   }
 
   /** Revokes the active token of that name. */
   revoke(name: string): TokenInfo {
     const t = this.active(name);
-    this.table().prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(now(), t.id);
-    return toInfo(this.table().prepare('SELECT * FROM api_tokens WHERE id = ?').get(t.id) as Raw);
+    this.db.prepare('UPDATE api_tokens SET revoked_at = ? WHERE id = ?').run(now(), t.id);
+    return toInfo(this.db.prepare('SELECT * FROM api_tokens WHERE id = ?').get(t.id) as Raw);
   }
 
   /** The token's record when it is usable now (known, not revoked, not expired), else null. */
   verify(token: string, at: Date = new Date()): TokenInfo | null {
     if (!TOKEN_SHAPE.test(token)) return null;
-    const r = this.table().prepare('SELECT * FROM api_tokens WHERE hash = ?').get(this.hash(token)) as Raw | undefined;
+    const r = this.db.prepare('SELECT * FROM api_tokens WHERE hash = ?').get(this.hash(token)) as Raw | undefined;
     if (!r) return null;
     const info = toInfo(r, at);
     if (info.state !== 'active') return null;
     if (!r.last_used_at || at.getTime() - Date.parse(r.last_used_at) >= TOUCH_MS) {
-      this.table().prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at.toISOString(), r.id);
+      this.db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?').run(at.toISOString(), r.id);
     }
     return info;
   }
 
   private active(name: string): TokenInfo {
-    const r = this.table().prepare('SELECT * FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(name) as Raw | undefined;
+    const r = this.db.prepare('SELECT * FROM api_tokens WHERE name = ? AND revoked_at IS NULL').get(name) as Raw | undefined;
     if (!r) throw new NotFoundError('token', name);
     return toInfo(r);
   }

@@ -7,7 +7,7 @@ export {
 export { ensureBootFiles, BOOT_BINARIES, DEBIAN_IPXE_DIR } from './files.js';
 export { PeerDirectory } from './peers.js';
 export {
-  makeWindowsInstallTask, asWindowsInstall, windowsShareNames, planWindowsBoot, windowsInstallValues, defaultComputerName,
+  makeWindowsInstallTask, asWindowsInstall, windowsShareNames, accountShareNames, planWindowsBoot, windowsInstallValues, defaultComputerName,
   WINPE_FILES, INJECTED_FILES, type WindowsInstallTask, type WimbootFile, type WindowsBootPlan,
 } from './http/windows.js';
 export { authoriseTask } from './http/answers.js';

@@ -9,8 +9,3 @@ export class BuildInvalidError extends VizorError {
 export class BuildStateError extends VizorError {
   readonly code = 'BUILD_STATE' as const;
 }
-
-/** A stage took longer than its timeout. */
-export class BuildTimeoutError extends VizorError {
-  readonly code = 'BUILD_TIMEOUT' as const;
-}

@@ -91,7 +91,7 @@ async function serve(req: Request, res: Response, o: MediaRouterOptions): Promis
       if (res.destroyed) break;
       sent += chunk.length;
       sentBytes.inc(chunk.length);
-      if (!res.write(chunk)) await new Promise<void>((r) => { res.once('drain', r); res.once('close', r); });
+      if (!res.write(chunk)) await drainOrClose(res);
     }
     res.end();
   } catch (err) {
@@ -103,4 +103,17 @@ async function serve(req: Request, res: Response, o: MediaRouterOptions): Promis
     lease.release();
     o.onFetch?.(req.socket.remoteAddress ?? '', `/media/${id}${path}`, sent, status);
   }
+}
+
+/** Waits for a backpressured response to drain or close, leaving no listener behind (a large file waits thousands of times). */
+function drainOrClose(res: Response): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
 }

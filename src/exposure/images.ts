@@ -36,7 +36,7 @@ export class OpenIsoCache {
 
   constructor(
     private readonly store: Store,
-    private readonly opts: { mountRoot: string; password: (secretName: string) => string | null; max?: number; idleMs?: number },
+    private readonly opts: { mountRoot: string; password: (secretName: string) => string | null; max?: number; idleMs?: number; smbClient?: 'auto' | 'kernel' | 'userspace' },
   ) {}
 
   /** Lends the ISO with catalog id `id`, opening it if needed; NotFoundError when it is unknown or missing. */
@@ -52,7 +52,7 @@ export class OpenIsoCache {
     const source = this.store.sources.get(iso.source);
     const pending = (async () => {
       const password = source.secretName ? this.opts.password(source.secretName) : null;
-      const access = await openAccess(source.name, parseSourceUrl(source.url).location, password, this.opts.mountRoot);
+      const access = await openAccess(source.name, parseSourceUrl(source.url).location, password, this.opts.mountRoot, this.opts.smbClient ?? 'auto');
       try {
         const image = await MediaImage.open(await access.open(iso.path));
         return { id, image, fingerprint: iso.fingerprint, mtimeMs: iso.mtimeMs, access };

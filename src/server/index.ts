@@ -76,7 +76,7 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
     if (missing.length) log.warn({ dir: filesDir, missing }, 'boot binaries missing: install the Debian package ipxe');
     const peers = new PeerDirectory((ip) => store.dhcp.leaseByIp(ip)?.mac ?? null);
     const secrets = new SecretStore(store.secrets, config.secrets.keyFile);
-    const isos = new OpenIsoCache(store, { mountRoot: join(config.dataDir, 'mnt'), password: (n) => secrets.get(n) });
+    const isos = new OpenIsoCache(store, { mountRoot: join(config.dataDir, 'mnt'), password: (n) => secrets.get(n), smbClient: config.catalog.smbClient });
     stops.unshift(() => isos.close());
     const drivers = new DriverCache(store, secrets, log.child({ subsystem: 'hypervisor' }));
     stops.unshift(() => drivers.close());

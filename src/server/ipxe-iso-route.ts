@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
+import { validHost } from '../boot/http/request.js';
 
-const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
 
 /**
  * `/boot/vizor-ipxe.iso`: the iPXE boot ISO CloudStack containers start from (CloudStack
@@ -17,7 +17,7 @@ export function ipxeIsoRouter(o: { cacheDir: string; log: Logger }): Router {
   const building = new Map<string, Promise<string>>();
   router.get('/boot/vizor-ipxe.iso', async (req: Request, res: Response) => {
     const host = req.headers.host ?? '';
-    if (!HOST.test(host)) {
+    if (!validHost(host)) {
       res.status(400).type('text/plain').send('vizor: bad Host header\n');
       return;
     }

@@ -1,6 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log/index.js';
 import type { Store } from '../store/index.js';
+import { peerOf } from '../boot/http/request.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{16}$/;
 const FIELDS = ['hostname', 'ip', 'mac', 'nonce', 'mode'] as const;
@@ -19,7 +20,7 @@ export function roomCallbacksRouter(o: { store: Store; log: Logger }): Router {
       res.status(404).type('text/plain').send('not found\n');
       return;
     }
-    const report: Record<string, string> = { at: new Date().toISOString(), peer: (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '') };
+    const report: Record<string, string> = { at: new Date().toISOString(), peer: peerOf(req) };
     for (const f of FIELDS) {
       const v = req.query[f];
       if (typeof v === 'string' && v.length <= 200 && !/[\u0000-\u001f]/.test(v)) report[f] = v;

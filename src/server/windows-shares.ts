@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { Logger } from '../log/index.js';
 import type { Store, NodeRow } from '../store/index.js';
-import { asWindowsInstall, windowsShareNames, type WindowsInstallTask } from '../boot/index.js';
+import { accountShareNames, asWindowsInstall, windowsShareNames, type WindowsInstallTask } from '../boot/index.js';
 import { newSharePassword, type SmbShare } from '../exposure/index.js';
 
 /** ISO contents as a directory for smbd, held per build account. */
@@ -63,6 +63,8 @@ const uidOf = (name: string): Promise<{ uid: number; gid: number }> =>
  */
 export class WindowsShares {
   private held = new Map<string, number>(); // account -> isoId it holds a mount for
+  /** Accounts whose Unix/Samba account and status folder are in place (the work is once per task, not every round). */
+  private prepared = new Set<string>();
   private offsets = new Map<string, number>();
   private offsetsLoaded = false;
   /** reconcile and pollStatus run one at a time, timer and callers alike (no double events). */
@@ -106,16 +108,19 @@ export class WindowsShares {
     for (const d of want) {
       const { account, passwordSecret, mediaShare, statusShare } = d.names;
       try {
-        let password = this.o.secrets.get(passwordSecret);
-        if (!password) {
-          password = newSharePassword();
-          this.o.secrets.set(passwordSecret, password);
-        }
-        await this.o.accounts.ensure(account, password);
         const statusDir = join(this.o.statusRoot, statusShare);
-        await mkdir(statusDir, { recursive: true, mode: 0o700 });
-        const { uid, gid } = await uidOf(account);
-        await chown(statusDir, uid, gid);
+        if (!this.prepared.has(account)) {
+          let password = this.o.secrets.get(passwordSecret);
+          if (!password) {
+            password = newSharePassword();
+            this.o.secrets.set(passwordSecret, password);
+          }
+          await this.o.accounts.ensure(account, password);
+          await mkdir(statusDir, { recursive: true, mode: 0o700 });
+          const { uid, gid } = await uidOf(account);
+          await chown(statusDir, uid, gid);
+          this.prepared.add(account);
+        }
         const path = await this.o.mounts.acquire(d.task.isoId, account);
         this.held.set(account, d.task.isoId);
         const media = shares.get(mediaShare);
@@ -137,8 +142,10 @@ export class WindowsShares {
     for (const account of await this.o.accounts.list()) {
       if (wanted.has(account)) continue;
       await this.o.accounts.remove(account).catch((err) => this.o.log.warn({ account, err: (err as Error).message }, 'cannot remove SMB account'));
-      this.o.secrets.remove(`smb-account:${account}`);
-      await rm(join(this.o.statusRoot, `st-${account.slice(4)}`), { recursive: true, force: true });
+      const names = accountShareNames(account);
+      this.o.secrets.remove(names.passwordSecret);
+      this.prepared.delete(account);
+      await rm(join(this.o.statusRoot, names.statusShare), { recursive: true, force: true });
       this.o.log.info({ account }, 'removed the SMB account of a finished windows-install task');
     }
   }

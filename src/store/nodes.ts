@@ -107,6 +107,11 @@ export class NodeRepo {
     this.db.prepare('UPDATE nodes SET last_seen_at = ? WHERE mac = ?').run(t, mac);
   }
 
+  /** Nodes whose task carries `token` (answer and callback URLs): an indexed lookup, not a scan of every node. */
+  withTaskToken(token: string): NodeRow[] {
+    return (this.db.prepare("SELECT * FROM nodes WHERE json_extract(task, '$.token') = ?").all(token) as Raw[]).map(toRow);
+  }
+
   /** A MAC's events of some kinds recorded at or after `since` (an ISO time), oldest first. */
   eventsSince(mac: string, since: string, kinds: readonly string[]): NodeEvent[] {
     const rows = this.db

@@ -4,6 +4,7 @@ import type { Store } from '../../store/index.js';
 import type { PeerDirectory } from '../peers.js';
 import type { TemplateRenderer } from '../../templates/index.js';
 import { answerContext, answerFileName, authoriseAnswer } from './answers.js';
+import { peerOf, validHost } from './request.js';
 
 /** What the answer-file routes need (a subset of the boot router's options). */
 export interface AnswerRoutesOptions {
@@ -11,12 +12,9 @@ export interface AnswerRoutesOptions {
   readonly peers: PeerDirectory;
   readonly renderer: TemplateRenderer;
   readonly log: Logger;
-  /** Told of every stage a node's installer reports (builds follow their nodes with it). */
-  readonly onStage?: (mac: string, stage: string) => void;
 }
 
 const STAGE = /^[a-z][a-z0-9-]{0,39}$/;
-const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/;
 
 /** The catalog's codename of an ISO (e.g. bookworm), or null. */
 function codenameOf(store: Store, isoId: number): string | null {
@@ -27,8 +25,6 @@ function codenameOf(store: Store, isoId: number): string | null {
   }
 }
 
-/** The peer address without the IPv4-mapped prefix. */
-const peerOf = (req: Request): string => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 
 /**
  * Adds `/answers/<token>/preseed.cfg|kickstart.cfg` (a node's answer file) and
@@ -41,7 +37,7 @@ export function answersRoutes(router: Router, o: AnswerRoutesOptions): void {
   const authorise = (req: Request, res: Response) => {
     const token = String(req.params.token);
     const peer = peerOf(req);
-    const hit = authoriseAnswer(o.store.nodes.list(), token, o.peers.macOf(peer));
+    const hit = authoriseAnswer(o.store.nodes.withTaskToken(token), token, o.peers.macOf(peer));
     if ('refused' in hit) {
       o.log.info({ peer, token: `${token.slice(0, 4)}…`, reason: hit.refused }, 'answer request refused');
       res.status(404).type('text/plain').send('not found\n');
@@ -56,7 +52,7 @@ export function answersRoutes(router: Router, o: AnswerRoutesOptions): void {
     const hit = authorise(req, res);
     if (!hit) return;
     const host = req.headers.host ?? '';
-    if (file !== answerFileName(hit.task.family) || !HOST.test(host)) {
+    if (file !== answerFileName(hit.task.family) || !validHost(host)) {
       res.status(404).type('text/plain').send('not found\n');
       return;
     }
@@ -98,7 +94,6 @@ export function answersRoutes(router: Router, o: AnswerRoutesOptions): void {
     const hit = authorise(req, res);
     if (!hit) return;
     o.store.nodes.record(hit.node.mac, 'install-stage', { stage: name, source: 'http', peer: peerOf(req) });
-    o.onStage?.(hit.node.mac, name);
     res.type('text/plain').send('ok\n');
   };
   router.get('/answers/:token/stage/:name', stage);

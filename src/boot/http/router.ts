@@ -10,6 +10,7 @@ import { asWindowsInstall, WINPE_FILES } from './windows.js';
 import type { NodeRow } from '../../store/index.js';
 import { answersRoutes } from './answer-routes.js';
 import { windowsAnswerRoutes } from './windows-routes.js';
+import { peerOf } from './request.js';
 
 /** What the boot routes need. */
 export interface BootRouterOptions {
@@ -54,8 +55,11 @@ export function bootRouter(o: BootRouterOptions): Router {
       return { found: none, problem: `wimboot is missing from ${o.bootFilesDir}: run appliance/setup.sh --wimboot <file>` };
     }
     try {
-      const [bios, uefi] = await Promise.all([o.isoFiles(win.isoId, WINPE_FILES.bios.map((f) => f.path)), o.isoFiles(win.isoId, WINPE_FILES.uefi.map((f) => f.path))]);
-      return { found: { bios: bios!, uefi: uefi! } };
+      // One lookup of every file either firmware needs (boot.sdi and boot.wim are shared).
+      const paths = [...new Set([...WINPE_FILES.bios, ...WINPE_FILES.uefi].map((f) => f.path))];
+      const hits = await o.isoFiles(win.isoId, paths);
+      const at = (fw: 'bios' | 'uefi') => WINPE_FILES[fw].map((f) => hits[paths.indexOf(f.path)] ?? null);
+      return { found: { bios: at('bios'), uefi: at('uefi') } };
     } catch (err) {
       return { found: none, problem: `ISO ${win.isoId} cannot be read: ${(err as Error).message}` };
     }
@@ -86,7 +90,7 @@ export function bootRouter(o: BootRouterOptions): Router {
       res.status(500).type('text/plain').send('vizor: cannot render this node\'s script; see the vizor log\n');
       return;
     }
-    o.peers.learn((req.socket.remoteAddress ?? '').replace(/^::ffff:/, ''), q.mac);
+    o.peers.learn(peerOf(req), q.mac);
     o.store.nodes.record(q.mac, 'http-script', { task: plan.task, ...(plan.context.problem ? { problem: plan.context.problem } : {}), known: node !== null, uuid: q.uuid, buildarch: q.buildarch, platform: q.platform });
     res.type('text/plain').send(script);
   });

@@ -2,6 +2,7 @@ import { normaliseMac, type NodeRow } from '../../store/index.js';
 import { asLinuxInstall, planLinuxBoot, type LinuxTreePaths } from './answers.js';
 import { asWindowsInstall, planWindowsBoot } from './windows.js';
 import type { WindowsFirmware } from '../../templates/windows/index.js';
+import { validHost } from './request.js';
 
 /** What iPXE tells vizor about itself when it fetches its script. */
 export interface IpxeQuery {
@@ -106,7 +107,7 @@ export interface WindowsBootFacts {
 
 /** The URL iPXE uses to ask again, built from the Host it used (validated) and the checked query. */
 export function scriptUrlFor(host: string, q: IpxeQuery): string | null {
-  if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(host)) return null;
+  if (!validHost(host)) return null;
   const params = new URLSearchParams({ mac: q.mac });
   if (q.uuid) params.set('uuid', q.uuid);
   if (q.buildarch) params.set('buildarch', q.buildarch);

@@ -7,6 +7,7 @@ import { authoriseTask } from './answers.js';
 import { firstLogonCommand } from '../../builds/sequence/engine.js';
 import { asWindowsInstall, defaultComputerName, INJECTED_FILES, windowsInstallValues, windowsShareNames, type InjectedFile, type WindowsInstallTask } from './windows.js';
 import type { NodeRow } from '../../store/index.js';
+import { hostWithoutPort, peerOf, validHost } from './request.js';
 
 /** What the Windows answer routes need. */
 export interface WindowsRoutesOptions {
@@ -17,14 +18,12 @@ export interface WindowsRoutesOptions {
   readonly secret?: (name: string) => string | null;
 }
 
-const peerOf = (req: Request): string => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-const HOST = /^([A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 /** Thrown inside rendering when a needed secret is not there yet. */
 class NotReady extends Error {}
 
 function render(file: InjectedFile, node: NodeRow, task: WindowsInstallTask, fw: WindowsFirmware, host: string, secret: (n: string) => string | null): string {
-  const smbHost = host.replace(/:\d+$/, '');
+  const smbHost = hostWithoutPort(host);
   if (file === 'winpeshl.ini') return renderWinpeshl();
   if (file === 'install.cmd') {
     const names = windowsShareNames(task);
@@ -55,16 +54,16 @@ export function windowsAnswerRoutes(router: Router, o: WindowsRoutesOptions): vo
     const file = String(req.params.file) as InjectedFile;
     const peer = peerOf(req);
     const notFound = () => res.status(404).type('text/plain').send('not found\n');
-    const hit = authoriseTask(o.store.nodes.list(), token, o.peers.macOf(peer), asWindowsInstall);
+    const hit = authoriseTask(o.store.nodes.withTaskToken(token), token, o.peers.macOf(peer), asWindowsInstall);
     if ('refused' in hit) {
       o.log.info({ peer, token: `${token.slice(0, 4)}…`, reason: hit.refused }, 'answer request refused');
       return notFound();
     }
-    const host = HOST.exec(req.headers.host ?? '');
+    const host = validHost(req.headers.host);
     if ((fw !== 'bios' && fw !== 'uefi') || !INJECTED_FILES.includes(file) || !host || !o.secret) return notFound();
     let body: string;
     try {
-      body = render(file, hit.node, hit.task, fw, host[0], o.secret);
+      body = render(file, hit.node, hit.task, fw, host, o.secret);
     } catch (err) {
       const notReady = err instanceof NotReady;
       // Names the file and the problem, never the rendered content or a secret.

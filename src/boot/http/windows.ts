@@ -89,7 +89,12 @@ export function asWindowsInstall(task: NodeTask): WindowsInstallTask | null {
 export function windowsShareNames(task: Pick<WindowsInstallTask, 'token' | 'isoId'>): { account: string; mediaShare: string; statusShare: string; passwordSecret: string } {
   // Derived from the token, so they are stable across restarts yet reveal nothing of it.
   const id = createHash('sha256').update(`vizor-smb:${task.token}`).digest('hex').slice(0, 12);
-  return { account: `vzb-${id}`, mediaShare: `iso${task.isoId}`, statusShare: `st-${id}`, passwordSecret: `smb-account:vzb-${id}` };
+  return { ...accountShareNames(`vzb-${id}`), mediaShare: `iso${task.isoId}` };
+}
+
+/** What belongs to one build account (`vzb-<id>`): its status share and the secret holding its password. */
+export function accountShareNames(account: string): { account: string; statusShare: string; passwordSecret: string } {
+  return { account, statusShare: `st-${account.replace(/^vzb-/, '')}`, passwordSecret: `smb-account:${account}` };
 }
 
 /** One file iPXE loads for wimboot: where from and under which name. */

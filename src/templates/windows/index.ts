@@ -14,4 +14,4 @@ export type {
 export { encodeUnattendPassword, decodeUnattendPassword } from './password.js';
 export type { PasswordKind } from './password.js';
 export { UNATTEND_PASSES, UNATTEND_COMPONENTS, checkAnswerFile, parseAnswerFile } from './check.js';
-export { renderAutounattend, renderUnattend, renderInstallCmd, renderWinpeshl, versionInfo } from './render.js';
+export { renderAutounattend, renderUnattend, renderInstallCmd, renderWinpeshl } from './render.js';

@@ -3,8 +3,7 @@ import { checkAnswerFile } from './check.js';
 import { installCmdContext } from './cmd.js';
 import { AnswerFileError } from './errors.js';
 import { installContext, setupContext } from './values.js';
-import { WINDOWS_VERSIONS } from './types.js';
-import type { InstallCmdValues, WindowsInstallValues, WindowsSetupValues, WindowsVersion } from './types.js';
+import type { InstallCmdValues, WindowsInstallValues, WindowsSetupValues } from './types.js';
 
 let xmlRenderer: TemplateRenderer | undefined;
 let textRenderer: TemplateRenderer | undefined;
@@ -50,12 +49,6 @@ export function renderWinpeshl(): string {
   return toCrlf(render('text', 'windows/winpeshl.ini.njk', {}));
 }
 
-/** The capabilities of a release: family, architectures, whether the Windows 11 bypass applies. */
-export function versionInfo(version: WindowsVersion): (typeof WINDOWS_VERSIONS)[WindowsVersion] {
-  const info = WINDOWS_VERSIONS[version];
-  if (!info) throw new AnswerFileError('version', `${JSON.stringify(version)} is not a supported Windows release`);
-  return info;
-}
 
 function toCrlf(text: string): string {
   if (/[^\x09\x0A\x20-\x7E]/.test(text)) throw new AnswerFileError('template', 'rendered script holds a character outside printable ASCII');
