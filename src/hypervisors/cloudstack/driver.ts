@@ -122,9 +122,12 @@ export class CloudStackDriver implements HypervisorDriver {
     return media.setBootOrder(this.core, vmId, order);
   }
 
-  /** osType → updateVirtualMachine; description → a `vizor.description` tag; USB and stateless VMs do not exist on CloudStack. */
+  /**
+   * osType → updateVirtualMachine; description → a `vizor.description` tag. USB and stateless
+   * VMs do not exist on CloudStack: asking for them is refused, asking for neither (false) is fine.
+   */
   async setVmOptions(vmId: string, options: VmOptions): Promise<void> {
-    if (options.usb !== undefined || options.stateless !== undefined) {
+    if (options.usb === true || options.stateless === true) {
       throw new HvUnsupportedError('cloudstack: VMs have no USB controller setting or stateless mode', { platform: 'cloudstack' });
     }
     await this.core.vm(vmId);

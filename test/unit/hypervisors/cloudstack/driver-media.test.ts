@@ -117,5 +117,10 @@ test('VM options: OS type by description, description as a tag; USB and stateles
   assert.equal(fake.inventory.vms.get(vm.id)!.guestosid, win10.id);
   assert.ok(fake.inventory.tags.some((t) => t.resourceid === vm.id && t.key === 'vizor.description' && t.value === 'lab 3 gold image'));
   await assert.rejects(driver.setVmOptions(vm.id, { usb: true }), HvUnsupportedError);
+  await assert.rejects(driver.setVmOptions(vm.id, { stateless: true }), HvUnsupportedError);
+  // What a room passes (USB and stateless explicitly off): the OS type is still applied.
+  const debian = fake.inventory.osTypes.find((o) => o.description === 'Debian GNU/Linux 12 (64-bit)')!;
+  await driver.setVmOptions(vm.id, { usb: false, stateless: false, osType: debian.description });
+  assert.equal(fake.inventory.vms.get(vm.id)!.guestosid, debian.id);
   await assert.rejects(driver.setVmOptions(vm.id, { osType: 'BeOS' }), HvNotFoundError);
 });
