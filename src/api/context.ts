@@ -21,6 +21,8 @@ export interface ApiDeps {
   readonly smbClient?: 'auto' | 'kernel' | 'userspace';
   /** Folder of boot binaries; windows-install tasks need wimboot there. */
   readonly bootFilesDir: string;
+  /** Site-wide template values every build starts from (config builds.values). */
+  readonly buildDefaults?: Readonly<Record<string, string>>;
   /** Rooms: their folder, where payload images go, and vizor's address as guests reach it. */
   readonly rooms?: { readonly dir: string; readonly payloadRoot: string; readonly reportBase: string | null };
   /** Catalog scans started through the API; pass one to wait for it on shutdown (`scans.idle()`). */

@@ -39,30 +39,27 @@ const elapsed = (b: Pick<BuildRow, 'createdAt' | 'finishedAt'>) => `${Math.round
 async function waitFor(cmd: Command, id: string): Promise<BuildRow> {
   const { stagesOf } = await import('../builds/index.js');
   const bar = ProgressBar.enabled() ? new ProgressBar() : null;
-  let lastStage = '';
   let seenEvents = 0;
-  for (;;) {
-    const app = await openApp(cmd);
-    let b: BuildRow;
-    try {
-      b = app.store.builds.get(id);
-      const stages = stagesOf(b.family, Boolean(b.spec.publish));
-      if (bar && lastStage === '') bar.grow(stages.length - 1);
+  // One connection for the whole wait: the service's commits show through SQLite's WAL.
+  const app = await openApp(cmd);
+  try {
+    bar?.grow(stagesOf(app.store.builds.get(id).family, Boolean(app.store.builds.get(id).spec.publish)).length - 1);
+    for (;;) {
+      const b = app.store.builds.get(id);
       for (const e of app.store.builds.events(id, seenEvents)) {
         seenEvents = e.id;
         if (e.kind !== 'stage' || e.stage === 'created') continue;
         if (bar) bar.tick(`${e.stage} (${elapsed(b)})`);
         else process.stderr.write(`${JSON.stringify({ event: 'build', id, stage: e.stage, at: e.at })}\n`);
       }
-      lastStage = b.stage;
-    } finally {
-      app.close();
+      if (b.state === 'done' || b.state === 'failed' || b.state === 'cancelled') {
+        bar?.finish();
+        return b;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
     }
-    if (b.state === 'done' || b.state === 'failed' || b.state === 'cancelled') {
-      bar?.finish();
-      return b;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
+  } finally {
+    app.close();
   }
 }
 
@@ -108,18 +105,12 @@ export function registerBuild(program: Command): void {
       const row = await withApp(cmd, async (app) => {
         const { startBuild } = await import('../builds/index.js');
         const { SecretStore } = await import('../secrets/index.js');
-        let secretName: string | undefined;
-        if (password) {
-          secretName = `build-admin:${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-          new SecretStore(app.store.secrets, app.config.secrets.keyFile).set(secretName, password);
-        }
         return startBuild(app.store, {
           isoId: Number(o.image), profile: o.profile, ...(o.index ? { image: { index: Number(o.index) } } : o.edition ? { image: { name: o.edition } } : {}),
-          ...(vf ? { valuesFile: vf } : {}), set: keyValues(o.set ?? [], 'build start'), ...(o.sequence ? { sequence: o.sequence } : {}),
+          siteDefaults: app.config.builds.values, ...(vf ? { valuesFile: vf } : {}), set: keyValues(o.set ?? [], 'build start'), ...(o.sequence ? { sequence: o.sequence } : {}),
           ...(o.templateName ? { templateName: o.templateName } : {}), publish: Boolean(o.publish), keep: Boolean(o.keep),
           ...(timeouts ? { timeouts } : {}),
-          ...(secretName ? { adminPasswordSecret: secretName } : {}),
-        });
+        }, password ? { password, secrets: new SecretStore(app.store.secrets, app.config.secrets.keyFile) } : undefined);
       });
       if (!o.wait) {
         if (globalOptions(cmd).json) printJson(row);

@@ -82,6 +82,8 @@ export const configSchema = z
       .object({
         /** How often running builds are advanced, in milliseconds. */
         tickMs: z.number().int().min(50).max(60_000).default(1000),
+        /** Site defaults: template values every build starts from (then image, profile, values file, --set). */
+        values: z.record(z.string(), z.string()).default({}),
       })
       .strict()
       .prefault({}),

@@ -85,7 +85,7 @@ export async function startServer(config: VizorConfig, log: Logger): Promise<Run
       [
         apiRouter({
           store, keyFile: config.secrets.keyFile, log: log.child({ subsystem: 'api' }), driver: (n) => drivers.get(n),
-          mountRoot: join(config.dataDir, 'mnt'), scanConcurrency: config.catalog.scanConcurrency, smbClient: config.catalog.smbClient, bootFilesDir: filesDir,
+          mountRoot: join(config.dataDir, 'mnt'), scanConcurrency: config.catalog.scanConcurrency, smbClient: config.catalog.smbClient, bootFilesDir: filesDir, buildDefaults: config.builds.values,
           rooms: {
             dir: config.rooms.dir, payloadRoot: join(config.dataDir, 'payloads'),
             reportBase: config.boot.advertiseAddress ? `http://${config.boot.advertiseAddress}:${config.http.port}` : null,

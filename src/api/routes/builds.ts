@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { cancelBuild, retryBuild, startBuild } from '../../builds/index.js';
 import { defineRoute, type RouteGroup } from '../route.js';
@@ -55,23 +54,11 @@ export const buildRoutes: RouteGroup = {
       body: buildCreate, response: buildView, status: 201,
       location: (b) => `/api/v1/builds/${b.id}`,
       handler: ({ ctx, body }) => {
-        let secretName: string | undefined;
-        if (body.adminPassword) {
-          secretName = `build-admin:${randomBytes(6).toString('hex')}`;
-          ctx.secrets.set(secretName, body.adminPassword);
-        }
-        try {
-          return toBuildView(startBuild(ctx.store, {
-            isoId: body.isoId, profile: body.profile, ...(body.image ? { image: body.image } : {}), set: body.values ?? {},
-            ...(body.sequence ? { sequence: body.sequence } : {}), ...(body.templateName ? { templateName: body.templateName } : {}),
-            publish: body.publish ?? false, keep: body.keep ?? false, ...(secretName ? { adminPasswordSecret: secretName } : {}),
-            ...(body.timeouts ? { timeouts: body.timeouts } : {}),
-          }));
-        } catch (err) {
-          // A refused build leaves no orphaned password behind.
-          if (secretName) ctx.secrets.remove(secretName);
-          throw err;
-        }
+        return toBuildView(startBuild(ctx.store, {
+          isoId: body.isoId, profile: body.profile, ...(body.image ? { image: body.image } : {}), set: body.values ?? {}, siteDefaults: ctx.buildDefaults ?? {},
+          ...(body.sequence ? { sequence: body.sequence } : {}), ...(body.templateName ? { templateName: body.templateName } : {}),
+          publish: body.publish ?? false, keep: body.keep ?? false, ...(body.timeouts ? { timeouts: body.timeouts } : {}),
+        }, body.adminPassword ? { password: body.adminPassword, secrets: ctx.secrets } : undefined));
       },
     }),
     defineRoute({
