@@ -21,22 +21,20 @@ async function loadRoom(ref: string, cmd: Command) {
 async function roomContext(app: AppContext, room: string) {
   const { SecretStore } = await import('../secrets/index.js');
   const { pino } = await import('pino');
+  const { DriverCache } = await import('../server/drivers.js');
   const secrets = new SecretStore(app.store.secrets, app.config.secrets.keyFile);
-  const drivers = new Map<string, ReturnType<typeof driverFor>>();
+  const log = pino({ level: app.config.log.level === 'info' ? 'warn' : app.config.log.level }, process.stderr);
+  const drivers = new DriverCache(app.store, secrets, log);
   const ctx = {
     store: app.store,
-    driver: (name: string) => {
-      let d = drivers.get(name);
-      if (!d) drivers.set(name, (d = driverFor(app, name)));
-      return d;
-    },
+    driver: (name: string) => drivers.get(name),
     secret: (name: string) => secrets.get(name),
     payloadDir: join(app.config.dataDir, 'payloads', room),
     reportBase: app.config.boot.advertiseAddress ? `http://${app.config.boot.advertiseAddress}:${app.config.http.port}` : null,
-    log: pino({ level: app.config.log.level === 'info' ? 'warn' : app.config.log.level }, process.stderr),
+    log,
     ...(process.env.VIZOR_ROOM_POWEROFF_TIMEOUT ? { powerOffTimeoutMs: Number(process.env.VIZOR_ROOM_POWEROFF_TIMEOUT) * 1000 } : {}),
   };
-  return { ctx, close: async () => { for (const d of drivers.values()) await d.then((x) => x.close()).catch(() => undefined); } };
+  return { ctx, close: () => drivers.close() };
 }
 
 function report(cmd: Command, results: VmResult[]): void {
@@ -55,7 +53,7 @@ export function registerRoom(program: Command): void {
     .action(async (ref: string, _o: unknown, cmd: Command) => {
       const cfg = await loadRoom(ref, cmd);
       const out = await withApp(cmd, async (app) => {
-        const { planRoom } = await import('../rooms/index.js');
+        const { planRoom, templateId } = await import('../rooms/index.js');
         const pool = app.config.boot.dhcp.poolStart && app.config.boot.dhcp.poolEnd ? { start: app.config.boot.dhcp.poolStart, end: app.config.boot.dhcp.poolEnd } : undefined;
         const plan = planRoom(cfg, undefined, pool);
         const problems: string[] = [];
@@ -72,7 +70,7 @@ export function registerRoom(program: Command): void {
             const [clusters, roles, users, groups] = await Promise.all([listed('cluster'), listed('role'), listed('user'), listed('group')]);
             const has = (list: { id: string; name: string }[] | null, v: unknown) => list === null || list.some((r) => r.id === v || r.name === v);
             for (const vm of plan.filter((v) => v.hypervisor === hv)) {
-              const tpl = (() => { try { return app.store.templates.get(vm.template!).platformId; } catch { return vm.template!; } })();
+              const tpl = templateId(app, vm);
               if (!templates.includes(tpl) && !(await d.getVm(tpl).then((x) => x.isTemplate, () => false))) problems.push(`${vm.name}: template "${vm.template}" does not exist on ${hv}`);
               const net = vm.placement.network;
               if (typeof net === 'string' && !networks.some((n) => n.name === net || n.id === net)) problems.push(`${vm.name}: network "${net}" does not exist on ${hv}`);

@@ -13,7 +13,7 @@ type Step = (typeof ROLLOUT_STEPS)[number];
 const after = (a: string, b: Step) => ROLLOUT_STEPS.indexOf(a as Step) >= ROLLOUT_STEPS.indexOf(b);
 
 /** The platform id of a room VM's template: a template vizor made (by name or id), else the platform's own id. */
-function templateId(ctx: RoomContext, vm: PlannedVm): string {
+export function templateId(ctx: Pick<RoomContext, 'store'>, vm: PlannedVm): string {
   const ref = vm.template!;
   try {
     const t = ctx.store.templates.get(ref);

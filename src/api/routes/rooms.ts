@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  deleteRoomVms, loadRooms, planRoom, powerRoomVms, resetRoomVms, rolloutRoom, roomStatus, withRoomLock, RoomError,
+  deleteRoomVms, loadRooms, planRoom, powerRoomVms, resetRoomVms, rolloutRoom, roomStatus, lockRoom, RoomError,
   type RoomContext, type VmResult,
 } from '../../rooms/index.js';
 import { defineRoute, type RouteGroup } from '../route.js';
@@ -73,15 +73,15 @@ export const roomRoutes: RouteGroup = {
       handler: async ({ ctx, params, body }) => {
         const cfg = roomByName(ctx, params.room);
         if (params.action === 'delete' && body.confirm !== params.room) throw new RoomError('ROOM_CONFIRM', `deleting room ${params.room} needs "confirm": "${params.room}"`);
-        // A second action while one runs is refused without hiding the running one.
-        if (lastActions.get(params.room)?.state === 'running') throw new RoomError('ROOM_LOCKED', `room ${params.room} is busy: "${lastActions.get(params.room)!.action}" is running`);
         const plan = planRoom(cfg).filter((v) => !body.only || body.only.includes(v.name));
         const rc = roomContext(ctx, params.room);
+        // The lock is taken before answering: a busy room (CLI or API) is a 409 and the running action stays shown.
+        const release = lockRoom(ctx.store, params.room, params.action);
         const view: ActionView = { room: params.room, action: params.action, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, results: [], error: null };
         lastActions.set(params.room, view);
         const run = (): Promise<VmResult[]> =>
           params.action === 'rollout' ? rolloutRoom(rc, plan) : params.action === 'reset' ? resetRoomVms(rc, plan) : params.action === 'delete' ? deleteRoomVms(rc, plan) : powerRoomVms(rc, plan, params.action);
-        void withRoomLock(ctx.store, params.room, params.action, run).then(
+        void run().finally(release).then(
           (results) => lastActions.set(params.room, { ...view, state: results.every((r) => r.ok) ? 'done' : 'failed', results, finishedAt: new Date().toISOString() }),
           (err: unknown) => lastActions.set(params.room, { ...view, state: 'failed', error: (err as Error).message, finishedAt: new Date().toISOString() }),
         );

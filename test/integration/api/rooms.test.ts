@@ -8,6 +8,7 @@ import { createOvirtDriver } from '../../../src/hypervisors/ovirt/index.js';
 import { startOvirtFake } from '../../fakes/ovirt/index.js';
 import { tempApp } from '../../helpers/catalog.js';
 import { apiBench } from './harness.js';
+import { lockRoom } from '../../../src/rooms/index.js';
 
 test('rooms: list, show, rollout in the background, delete needs confirm', { timeout: 120_000 }, async (t) => {
   const fake = await startOvirtFake();
@@ -31,9 +32,18 @@ test('rooms: list, show, rollout in the background, delete needs confirm', { tim
   assert.equal(list.status, 200);
   assert.deepEqual(list.body.map((r: { room: string; vms: number }) => [r.room, r.vms]), [['a1', 2]]);
   assert.equal((await api.call('POST', '/api/v1/rooms/a1/actions/rollout', { token: api.reader, body: {} })).status, 403);
+  // A command holding the room (e.g. the CLI) makes the API answer 409 at once.
+  const release = lockRoom(api.store, 'a1', 'rollout');
+  const busy = await api.call('POST', '/api/v1/rooms/a1/actions/rollout', { body: {} });
+  assert.equal(busy.status, 409);
+  assert.equal(busy.body.error.code, 'ROOM_LOCKED');
+  release();
   const started = await api.call('POST', '/api/v1/rooms/a1/actions/rollout', { body: {} });
   assert.equal(started.status, 202);
   assert.equal(started.body.state, 'running');
+  const second = await api.call('POST', '/api/v1/rooms/a1/actions/start', { body: {} });
+  assert.equal(second.status, 409, 'a second action while one runs is refused');
+  assert.equal((await api.call('GET', '/api/v1/rooms/a1')).body.lastAction.action, 'rollout', 'and the running one stays shown');
   let room;
   for (let i = 0; i < 200; i++) {
     room = (await api.call('GET', '/api/v1/rooms/a1')).body;
