@@ -1,20 +1,16 @@
 // Headless Chromium (Debian's package, driven by playwright-core) against a real vizor:
-// startServer for the boot endpoints and the build runner, and beside it an HTTP app
-// with the API and UI routers on the same store, as `vizor serve` mounts them.
+// startServer, which serves the boot endpoints, the API and the UI and runs the builds.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { apiRouter, TokenStore, type ApiDeps } from '../../src/api/index.js';
+import { TokenStore } from '../../src/api/index.js';
 import { configSchema } from '../../src/config/index.js';
 import { loadOrCreateKey, SecretStore } from '../../src/secrets/index.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
-import { createHttpApp, listen } from '../../src/server/http.js';
 import { DriverCache } from '../../src/server/drivers.js';
-import { uiRouter } from '../../src/ui/index.js';
 import { tempApp } from './catalog.js';
 
 /** Where Debian's chromium package puts the browser. */
@@ -78,11 +74,7 @@ async function servesUi(base: string): Promise<boolean> {
   return res?.status === 200 && (res.headers.get('content-security-policy') ?? '').includes("script-src 'self'");
 }
 
-/**
- * Starts vizor (builds advanced every 100 ms). The UI is used where `vizor serve` serves it;
- * while startServer does not mount uiRouter yet, a side app on the same store serves the API
- * and UI routers together, built as startServer builds its API.
- */
+/** Starts vizor (builds advanced every 100 ms); it must serve the UI itself, as `vizor serve` does. */
 export async function uiBench(o: UiBenchOptions = {}): Promise<UiBench> {
   const app = tempApp();
   const roomsDir = o.roomsDir ?? join(app.dataDir, 'rooms.d');
@@ -94,17 +86,8 @@ export async function uiBench(o: UiBenchOptions = {}): Promise<UiBench> {
   const log = pino({ level: 'silent' });
   const secrets = new SecretStore(server.store.secrets, app.keyFile);
   const drivers = new DriverCache(server.store, secrets, log);
-  let side: Server | null = null;
-  let base = boot;
-  if (!(await servesUi(boot))) {
-    const deps: ApiDeps = {
-      store: server.store, keyFile: app.keyFile, log, driver: (n: string) => drivers.get(n), mountRoot: join(app.dataDir, 'mnt'),
-      scanConcurrency: 2, bootFilesDir: join(app.dataDir, 'boot'), responseCheck: 'throw',
-      rooms: { dir: roomsDir, payloadRoot: join(app.dataDir, 'payloads'), reportBase: null },
-    };
-    side = await listen(createHttpApp([apiRouter(deps), uiRouter()], () => true, log), '127.0.0.1', 0);
-    base = `http://127.0.0.1:${(side.address() as { port: number }).port}`;
-  }
+  assert.ok(await servesUi(boot), 'vizor serve does not serve the web UI at /ui/ (uiRouter not mounted?)');
+  const base = boot;
   const tokens = new TokenStore(server.store.db, () => loadOrCreateKey(app.keyFile));
   const token = tokens.create({ name: 'ui-test', scope: 'admin' }).token;
   return {
@@ -121,13 +104,6 @@ export async function uiBench(o: UiBenchOptions = {}): Promise<UiBench> {
       return text ? JSON.parse(text) : null;
     },
     async close() {
-      if (side) {
-        const s = side;
-        await new Promise<void>((r) => {
-          s.close(() => r());
-          s.closeAllConnections();
-        });
-      }
       await drivers.close();
       await server.stop();
     },

@@ -24,6 +24,9 @@ test('--remote: source, catalog, node, build and template lists come from the re
   new SourceService(server.store, new SecretStore(server.store.secrets, app.keyFile), join(app.dataDir, 'mnt')).add('lab', `file://${dir}`);
   await scanSources(server.store, server.store.sources.list(), { concurrency: 1, mountRoot: join(app.dataDir, 'mnt'), password: () => null });
   server.store.nodes.add({ mac: '52:54:00:00:00:42', name: 'remote-pc' });
+  // Only the remote store has a build and a template: a CLI that ignored --remote would list none.
+  server.store.builds.add({ id: 'bremote0001', hypervisor: 'hv', profile: 'p', isoId: 1, family: 'debian', spec: {}, token: 'tok-remote-build-000001' });
+  server.store.templates.upsert({ name: 'remote-tpl', hypervisor: 'hv', platformId: 'tpl-1', buildId: 'bremote0001', isoId: 1, source: {} });
   const { token } = new TokenStore(server.store.db, () => loadOrCreateKey(app.keyFile)).create({ name: 'cli', scope: 'read' });
   // Another machine: no data dir of its own, only the URL and the token.
   const other = tempApp();
@@ -35,8 +38,8 @@ test('--remote: source, catalog, node, build and template lists come from the re
   const isos = JSON.parse((await run(env, ['--remote', url, '--json', 'catalog', 'list'])).stdout) as { path: string; editions: number }[];
   assert.deepEqual(isos.map((i) => [i.path, i.editions]), [['win10.iso', 3]]);
   assert.match((await run(env, ['--remote', url, 'node', 'list'])).stdout, /52:54:00:00:00:42\s+remote-pc/);
-  assert.deepEqual(JSON.parse((await run(env, ['--remote', url, '--json', 'build', 'list'])).stdout), []);
-  assert.deepEqual(JSON.parse((await run(env, ['--remote', url, '--json', 'template', 'list'])).stdout), []);
+  assert.deepEqual(JSON.parse((await run(env, ['--remote', url, '--json', 'build', 'list'])).stdout).map((b: { id: string }) => b.id), ['bremote0001']);
+  assert.deepEqual(JSON.parse((await run(env, ['--remote', url, '--json', 'template', 'list'])).stdout).map((t: { name: string }) => t.name), ['remote-tpl']);
   const noToken = await run(other.env, ['--remote', url, 'source', 'list']);
   assert.equal(noToken.status, 2);
   assert.match(noToken.stderr, /needs an API token: set VIZOR_TOKEN/);

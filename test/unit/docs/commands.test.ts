@@ -134,7 +134,8 @@ describe('USAGE.md reference sections', () => {
 
   test('links the format documents that exist', () => {
     for (const doc of ['docs/rooms-format.md', 'docs/sequence-format.md']) {
-      if (existsSync(new URL(doc, ROOT))) assert.ok(usage.includes(`](${doc}`), `USAGE.md does not link ${doc}`);
+      assert.ok(existsSync(new URL(doc, ROOT)), `${doc} is missing`);
+      assert.ok(usage.includes(`](${doc}`), `USAGE.md does not link ${doc}`);
     }
   });
 
