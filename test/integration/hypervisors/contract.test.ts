@@ -14,12 +14,16 @@ import { createOvirtDriver } from '../../../src/hypervisors/ovirt/index.js';
 import { createQemuDriver, ISOLATED_NETWORK } from '../../../src/hypervisors/qemu/index.js';
 import { startXapiFake } from '../../fakes/xapi/index.js';
 import { startCloudStackFake } from '../../fakes/cloudstack/index.js';
-import { startOvirtFake } from '../../fakes/ovirt/index.js';
+import { startOvirtFake, EVERYONE_ID } from '../../fakes/ovirt/index.js';
 
 interface Platform {
   readonly driver: HypervisorDriver;
   readonly network: string;
   readonly placement?: Record<string, string>;
+  /** Whether the platform itself shows the template as published (not what the driver says). */
+  published(templateId: string): Promise<boolean>;
+  /** A VM the platform has that vizor did not create, where the fake seeds one. */
+  readonly foreignVm?: string;
   close(): Promise<void>;
 }
 
@@ -29,22 +33,34 @@ const PLATFORMS: Record<string, () => Promise<Platform>> = {
   xenserver: async () => {
     const fake = await startXapiFake();
     const driver = createXenServerDriver({ url: fake.url, user: fake.user, password: fake.password, retry: fastRetry });
-    return { driver, network: 'vizor-net', close: async () => (await driver.close(), await fake.close()) };
+    return {
+      driver, network: 'vizor-net', foreignVm: 'unrelated-vm',
+      published: async (id) => (fake.record(id)?.other_config as Record<string, string> | undefined)?.['vizor.published'] === 'true',
+      close: async () => (await driver.close(), await fake.close()),
+    };
   },
   cloudstack: async () => {
     const fake = await startCloudStackFake();
     const driver = createCloudStackDriver({ url: fake.url, apiKey: fake.apiKey, secretKey: fake.secretKey, ipxeIsoUrl: 'http://127.0.0.1:1/boot/vizor-ipxe.iso', pollIntervalMs: 5, retry: fastRetry });
-    return { driver, network: 'vizor-net', close: async () => (await driver.close(), await fake.close()) };
+    return { driver, network: 'vizor-net', published: async (id) => fake.inventory.templates.get(id)?.ispublic === true, close: async () => (await driver.close(), await fake.close()) };
   },
   ovirt: async () => {
     const fake = await startOvirtFake();
     const driver = createOvirtDriver({ url: fake.url, user: fake.user, password: fake.password, pollIntervalMs: 5, retry: fastRetry });
-    return { driver, network: 'vizor-net', placement: { storage: 'data' }, close: async () => (await driver.close(), await fake.close()) };
+    return {
+      driver, network: 'vizor-net', placement: { storage: 'data' },
+      published: async (id) => fake.store.templates.get(id)?.permissions.some((p) => p.principal.kind === 'group' && p.principal.id === EVERYONE_ID) === true,
+      close: async () => (await driver.close(), await fake.close()),
+    };
   },
   qemu: async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vizor-contract-qemu-'));
     const driver = createQemuDriver({ stateDir: dir, accel: 'tcg' });
-    return { driver, network: ISOLATED_NETWORK, close: async () => (await driver.close(), rmSync(dir, { recursive: true, force: true })) };
+    return {
+      driver, network: ISOLATED_NETWORK,
+      published: async (id) => (await driver.listResources('template')).find((t) => t.id === id)?.details?.published === true,
+      close: async () => (await driver.close(), rmSync(dir, { recursive: true, force: true })),
+    };
   },
 };
 
@@ -55,7 +71,15 @@ for (const [kind, start] of Object.entries(PLATFORMS)) {
     before(async () => {
       p = await start();
     });
-    after(async () => p?.close());
+    after(async () => {
+      // A failed scenario must not leave VMs (QEMU processes) behind: remove what carries our tags.
+      for (const o of [`${owner}/run1`, owner]) {
+        for (const v of await p.driver.listVms({ owner: o }).catch(() => [])) {
+          await (v.isTemplate ? p.driver.deleteTemplate(v.id) : p.driver.destroy(v.id)).catch(() => undefined);
+        }
+      }
+      await p?.close();
+    });
     const spec = (): ContainerSpec => ({
       name: `vizor-contract-${kind}`, vcpus: 1, memoryMiB: 256, diskGiB: 1, network: p.network, firmware: 'bios',
       tag: { role: 'build', owner }, ...(p.placement ? { placement: p.placement } : {}),
@@ -77,7 +101,9 @@ for (const [kind, start] of Object.entries(PLATFORMS)) {
       assert.equal(vm.power, 'halted');
       assert.equal(vm.isTemplate, false);
       assert.deepEqual((await p.driver.listVms({ owner })).map((v) => v.id), [vm.id], 'found by its tag');
-      assert.ok((await p.driver.listVms()).every((v) => v.tag !== null), 'listVms shows only vizor\'s VMs');
+      const listed = await p.driver.listVms();
+      assert.ok(listed.every((v) => v.tag !== null), 'listVms shows only vizor\'s VMs');
+      if (p.foreignVm) assert.ok(!listed.some((v) => v.name === p.foreignVm), `the platform's own ${p.foreignVm} is not listed`);
       await p.driver.setBootOrder(vm.id, ['network', 'disk']);
 
       await p.driver.start(vm.id);
@@ -94,7 +120,9 @@ for (const [kind, start] of Object.entries(PLATFORMS)) {
 
       const tpl = await p.driver.convertToTemplate(vm.id, `vizor-contract-tpl-${kind}`);
       assert.equal(tpl.published, false);
+      assert.equal(await p.published(tpl.id), false);
       await p.driver.publishTemplate(tpl.id, true);
+      assert.equal(await p.published(tpl.id), true, 'the platform shows the template published');
       const templates = (await p.driver.listVms({ owner })).filter((v) => v.isTemplate);
       assert.deepEqual(templates.map((t) => t.id), [tpl.id], 'the template carries the owner tag');
 
