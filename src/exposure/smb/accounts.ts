@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { SmbAccountError } from './errors.js';
 
@@ -49,14 +49,20 @@ const why = (err: unknown): string => ((err as { stderr?: string }).stderr || (e
  * the Samba password lives only in smbd's private passdb (and vizor's secrets store).
  */
 export class SmbAccounts {
-  constructor(private readonly configFile: string) {}
+  /** The comment this vizor's accounts carry: the common marker plus which smbd (state folder) they serve. */
+  private readonly comment: string;
+
+  constructor(private readonly configFile: string) {
+    // Another vizor on the same host (or a parallel test) has its own accounts: never touch those.
+    this.comment = `${BUILD_ACCOUNT_COMMENT} ${createHash('sha256').update(configFile).digest('hex').slice(0, 8)}`;
+  }
 
   /** Creates (or re-keys) `name` with `password`. */
   async ensure(name: string, password: string): Promise<void> {
     if (!isBuildAccount(name)) throw new SmbAccountError(`"${name}" is not a vizor build account name (vzb-<4-20 lower-case letters/digits>)`);
     if (!(await this.unixAccountExists(name))) {
       try {
-        await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--comment', BUILD_ACCOUNT_COMMENT, name]);
+        await run('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', '--comment', this.comment, name]);
       } catch (err) {
         if (!(await this.unixAccountExists(name))) throw new SmbAccountError(`cannot create Unix account ${name} (vizor needs root for SMB accounts): ${why(err)}`);
       }
@@ -83,13 +89,13 @@ export class SmbAccounts {
     }
   }
 
-  /** Build accounts that exist on this system (Unix accounts vizor created). */
+  /** Build accounts of this vizor that exist on this system (Unix accounts it created). */
   async list(): Promise<string[]> {
     const passwd = await readFile('/etc/passwd', 'utf8');
     return passwd
       .split('\n')
       .map((l) => l.split(':'))
-      .filter((f) => f[0] && isBuildAccount(f[0]) && f[4] === BUILD_ACCOUNT_COMMENT)
+      .filter((f) => f[0] && isBuildAccount(f[0]) && f[4] === this.comment)
       .map((f) => f[0]!);
   }
 
@@ -99,6 +105,6 @@ export class SmbAccounts {
 
   private async createdByVizor(name: string): Promise<boolean> {
     const passwd = await readFile('/etc/passwd', 'utf8');
-    return passwd.split('\n').some((l) => l.startsWith(`${name}:`) && l.split(':')[4] === BUILD_ACCOUNT_COMMENT);
+    return passwd.split('\n').some((l) => l.startsWith(`${name}:`) && l.split(':')[4] === this.comment);
   }
 }

@@ -4,7 +4,7 @@
 // the sequence document and its events; then power-off, template, publication.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { startXapiFake } from '../../fakes/xapi/index.js';
@@ -22,7 +22,12 @@ test('Windows build: wimboot, answer file, status share, sequence callbacks, tem
   const smbPort = await freePort();
   const bench = await buildBench({ kind: 'xenserver', url: fake.url, username: fake.user, secret: fake.password }, { network: 'vizor-net', firmware: 'uefi', diskGiB: 40 },
     { iso: 'win10.iso', config: { exposure: { smb: { enabled: true, listen: ['127.0.0.1'], port: smbPort }, mountIdleSeconds: 0 } } });
-  t.after(() => bench.close());
+  t.after(async () => {
+    // The finished (or failed) build's node has no install task: reconciling removes its share account.
+    for (const n of bench.server.store.nodes.list()) bench.server.store.nodes.remove(n.mac);
+    await bench.server.exposure?.reconcile().catch(() => undefined);
+    await bench.close();
+  });
   mkdirSync(join(bench.dataDir, 'boot'), { recursive: true });
   writeFileSync(join(bench.dataDir, 'boot', 'wimboot'), 'wimboot stand-in');
   const secrets = new SecretStore(bench.server.store.secrets, bench.keyFile);
@@ -67,4 +72,7 @@ test('Windows build: wimboot, answer file, status share, sequence callbacks, tem
   assert.equal(bench.server.store.builds.events(build.id).filter((e) => e.kind === 'sequence').length, 4, 'every sequence event is in the build log');
   assert.equal((await fetch(`${bench.http}/callbacks/${end.token}/sequence.json`)).status, 404, 'callbacks end with the build');
   assert.equal(secrets.get('build-admin:t1'), null, 'the Administrator password stored for this build is gone with it');
+  const account = windowsShareNames({ token: end.token, isoId: end.isoId }).account;
+  await bench.server.exposure!.reconcile();
+  assert.doesNotMatch(readFileSync('/etc/passwd', 'utf8'), new RegExp(`^${account}:`, 'm'), 'the build\'s share account is gone once the build is done');
 });

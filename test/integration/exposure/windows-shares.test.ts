@@ -68,7 +68,12 @@ describe('SMB exposure of a windows-install task (real smbd, real mount)', () =>
     server.store.nodes.add({ mac: MAC, name: 'room1-pc5', task });
     await server.exposure!.reconcile();
   });
-  after(async () => server?.stop());
+  after(async () => {
+    // Even after a failure: no task left, so the reconciler removes the Unix/Samba accounts it made.
+    for (const n of server?.store.nodes.list() ?? []) server.store.nodes.remove(n.mac);
+    await server?.exposure?.reconcile().catch(() => undefined);
+    await server?.stop();
+  });
 
   const names = () => windowsShareNames(task);
   const password = () => secrets.get(names().passwordSecret)!;
