@@ -64,8 +64,16 @@ export async function startVizorInLab(lab: Lab, boot: Record<string, unknown>, s
   };
 }
 
-/** Runs the vizor CLI (root namespace) against a lab vizor's configuration. */
-export async function vizorCli(configFile: string, args: string[]): Promise<string> {
-  const { execFileSync } = await import('node:child_process');
-  return execFileSync(process.execPath, [bin, '--config', configFile, ...args], { encoding: 'utf8' });
+/**
+ * Runs the vizor CLI (root namespace) against a lab vizor's configuration, without blocking
+ * this process (test timeouts still fire), and kills it after `timeoutMs`.
+ */
+export async function vizorCli(configFile: string, args: string[], timeoutMs = 900_000): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, '--config', configFile, ...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(Object.assign(new Error(`vizor ${args.join(' ')}: ${String(stderr).trim() || err.message}`), { cause: err }));
+      else resolve(stdout);
+    });
+  });
 }

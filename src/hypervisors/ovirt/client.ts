@@ -5,7 +5,7 @@
  */
 import { HvAuthError, HypervisorError } from '../errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../retry.js';
-import { errorForStatus, parseFault } from './faults.js';
+import { errorForStatus, faultOf, parseFault } from './faults.js';
 import { HttpTransport, NOT_SENT_CODES, type HttpResponse, type TransportOptions } from './http.js';
 import { requestToken, revokeToken, type Credentials } from './sso.js';
 import { buildXml, parseXml, type XmlBody, type XmlNode } from './xml.js';
@@ -118,7 +118,7 @@ export class OvirtClient {
     if (res.status >= 400) throw errorForStatus(res.status, parseFault(res.body), what);
     const doc = parseXml(res.body);
     // Some actions answer 200 with `<action><status>failed</status><fault>...`.
-    const fault = parseFault(res.body);
+    const fault = faultOf(doc);
     if (fault && res.status < 300 && 'action' in doc) throw errorForStatus(400, fault, what);
     return doc;
   }

@@ -28,6 +28,11 @@ export function parseFault(body: string): OvirtFault | null {
   } catch {
     return null;
   }
+  return faultOf(doc);
+}
+
+/** The `<fault>` (or `<action>` carrying one) of an already parsed document; null if none. */
+export function faultOf(doc: ReturnType<typeof parseXml>): OvirtFault | null {
   const fault = child(doc, 'fault') ?? child(child(doc, 'action'), 'fault');
   if (!fault) return null;
   return { reason: text(fault, 'reason') ?? '', detail: text(fault, 'detail') ?? '' };
